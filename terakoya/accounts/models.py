@@ -1,0 +1,3 @@
+"""Models of the accounts app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the attendance app."""
+
+from __future__ import annotations

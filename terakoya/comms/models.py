@@ -1,0 +1,3 @@
+"""Models of the comms app."""
+
+from __future__ import annotations

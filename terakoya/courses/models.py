@@ -1,0 +1,3 @@
+"""Models of the courses app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the gradebook app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the insights app."""
+
+from __future__ import annotations

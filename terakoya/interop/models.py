@@ -1,0 +1,3 @@
+"""Models of the interop app."""
+
+from __future__ import annotations

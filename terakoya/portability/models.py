@@ -1,0 +1,3 @@
+"""Models of the portability app."""
+
+from __future__ import annotations

@@ -1,0 +1,201 @@
+"""Test personas and fixtures (a pytest plugin; see terakoya/conftest.py).
+
+The personas of STYLE.md, in one small world: a board with an elementary school (learners,
+guardian, homeroom and subject teacher, nurse, school admin, principal) and a second school
+whose teacher is the stranger; plus a board analyst. Every access test uses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from terakoya.core import clock
+from terakoya.roster import services as roster
+from terakoya.roster.models import (
+    Board,
+    ClassType,
+    EnrolmentRole,
+    Person,
+    Role,
+    School,
+    SchoolClass,
+    SchoolType,
+    SchoolYear,
+)
+
+PASSWORD = "correct-horse-battery-1"
+
+
+@dataclass
+class World:
+    board: Board
+    school: School
+    other_school: School
+    year: SchoolYear
+    homeroom: SchoolClass
+    subject_class: SchoolClass
+    other_class: SchoolClass
+    learner: Person
+    classmate: Person
+    guardian: Person
+    homeroom_teacher: Person
+    subject_teacher: Person
+    nurse: Person
+    school_admin: Person
+    principal: Person
+    board_analyst: Person
+    stranger: Person
+    other_learner: Person
+
+    def client_for(self, person: Person) -> Client:
+        client = Client()
+        assert person.user is not None
+        client.force_login(person.user)
+        return client
+
+    def persona(self, name: str) -> Person:
+        value = getattr(self, name)
+        assert isinstance(value, Person)
+        return value
+
+
+def _person(username: str, family: str, given: str, fkana: str, gkana: str) -> Person:
+    person = roster.person_create(
+        family_name=family, given_name=given, family_name_kana=fkana, given_name_kana=gkana
+    )
+    roster.user_for_person(person=person, username=username, password=PASSWORD)
+    return person
+
+
+def build_world(*, on: dt.date | None = None) -> World:
+    """Create the personas. ``on`` is the first day of their roles (default: 1 April)."""
+    year_number = clock.school_year_of(on or clock.today())
+    begin = dt.date(year_number, 4, 1)
+    board = roster.board_create(name="テスト市教育委員会", code="139999")
+    school = roster.school_create(
+        board=board,
+        name="テスト市立第一小学校",
+        code="B113299900019",
+        school_type=SchoolType.ELEMENTARY,
+    )
+    other = roster.school_create(
+        board=board,
+        name="テスト市立第二小学校",
+        code="B113299900027",
+        school_type=SchoolType.ELEMENTARY,
+    )
+    year = roster.school_year_get_or_create(board=board, year=year_number)
+    homeroom = roster.class_create(
+        school=school, school_year=year, name="3年1組", class_type=ClassType.HOMEROOM, grades=["P3"]
+    )
+    subject_class = roster.class_create(
+        school=school,
+        school_year=year,
+        name="3年 理科",
+        class_type=ClassType.SCHEDULED,
+        grades=["P3"],
+        subject="理科",
+    )
+    other_class = roster.class_create(
+        school=other, school_year=year, name="3年1組", class_type=ClassType.HOMEROOM, grades=["P3"]
+    )
+
+    def member(person: Person, role: str, at: School | None, grade: str = "") -> None:
+        roster.membership_create(
+            person=person, role=role, board=board, school=at, grade=grade, begin_date=begin
+        )
+
+    learner = _person("learner", "山田", "花子", "やまだ", "はなこ")
+    classmate = _person("classmate", "佐藤", "太郎", "さとう", "たろう")
+    other_learner = _person("other_learner", "鈴木", "一郎", "すずき", "いちろう")
+    for index, person in enumerate([learner, classmate], start=1):
+        member(person, Role.LEARNER, school, "P3")
+        roster.enrolment_create(
+            person=person, school_class=homeroom, shusseki_no=index, begin_date=begin
+        )
+        roster.enrolment_create(person=person, school_class=subject_class, begin_date=begin)
+    member(other_learner, Role.LEARNER, other, "P3")
+    roster.enrolment_create(
+        person=other_learner, school_class=other_class, shusseki_no=1, begin_date=begin
+    )
+
+    guardian = _person("guardian", "山田", "恵子", "やまだ", "けいこ")
+    member(guardian, Role.GUARDIAN, school)
+    roster.guardian_link_create(
+        guardian=guardian, learner=learner, relationship="母", begin_date=begin
+    )
+
+    homeroom_teacher = _person("homeroom_teacher", "田中", "誠", "たなか", "まこと")
+    subject_teacher = _person("subject_teacher", "高橋", "愛", "たかはし", "あい")
+    stranger = _person("stranger", "伊藤", "健", "いとう", "けん")
+    for person, at, klass in [
+        (homeroom_teacher, school, homeroom),
+        (subject_teacher, school, subject_class),
+        (stranger, other, other_class),
+    ]:
+        member(person, Role.TEACHER, at)
+        roster.enrolment_create(
+            person=person,
+            school_class=klass,
+            role=EnrolmentRole.TEACHER,
+            is_primary=klass.class_type == ClassType.HOMEROOM,
+            begin_date=begin,
+        )
+    nurse = _person("nurse", "中村", "優子", "なかむら", "ゆうこ")
+    member(nurse, Role.NURSE, school)
+    school_admin = _person("school_admin", "小林", "大輔", "こばやし", "だいすけ")
+    member(school_admin, Role.SCHOOL_ADMIN, school)
+    principal = _person("principal", "加藤", "浩", "かとう", "ひろし")
+    member(principal, Role.PRINCIPAL, school)
+    member(principal, Role.TEACHER, school)
+    board_analyst = _person("board_analyst", "吉田", "直美", "よしだ", "なおみ")
+    member(board_analyst, Role.BOARD_ANALYST, None)
+    return World(
+        board=board,
+        school=school,
+        other_school=other,
+        year=year,
+        homeroom=homeroom,
+        subject_class=subject_class,
+        other_class=other_class,
+        learner=learner,
+        classmate=classmate,
+        guardian=guardian,
+        homeroom_teacher=homeroom_teacher,
+        subject_teacher=subject_teacher,
+        nurse=nurse,
+        school_admin=school_admin,
+        principal=principal,
+        board_analyst=board_analyst,
+        stranger=stranger,
+        other_learner=other_learner,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    """Argon2 is the production hasher (tested on its own); tests use a fast one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+PERSONAS = (
+    "learner",
+    "guardian",
+    "homeroom_teacher",
+    "subject_teacher",
+    "nurse",
+    "school_admin",
+    "principal",
+    "board_analyst",
+    "stranger",
+)

@@ -1,0 +1,3 @@
+"""Models of the web app."""
+
+from __future__ import annotations
