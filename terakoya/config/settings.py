@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "terakoya.records",
     "terakoya.gradebook",
     "terakoya.attendance",
+    "terakoya.guidance",
     "terakoya.comms",
     "terakoya.insights",
     "terakoya.portability",

@@ -1,0 +1,9 @@
+"""URLs of the roster app. Paths carry their own prefix; all apps are mounted at the root."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "roster"
+
+urlpatterns: list[URLPattern | URLResolver] = []
