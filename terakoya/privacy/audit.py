@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
+
 from terakoya.core import clock
 from terakoya.privacy.models import AuditEntry, AuditOutcome
 
@@ -120,9 +122,31 @@ def audit_record(**kwargs: Any) -> AuditEntry:
     """
     entry = _entry(**kwargs)
     entry.save(force_insert=True)
+    _seal_after_commit()
     return entry
 
 
 def audit_record_many(entries: list[dict[str, Any]]) -> None:
     """Append many entries at once (a query over many learners); each dict as for audit_record."""
     AuditEntry.objects.bulk_create([_entry(**item) for item in entries])
+    _seal_after_commit()
+
+
+def _seal_if_due() -> None:
+    from terakoya.privacy.tree import seal_if_due
+
+    seal_if_due()
+
+
+def _seal_after_commit() -> None:
+    """Once per transaction, check after commit whether a tree head is due (cheap: one
+    indexed query; sealing itself runs only every AUDIT_TREE_HEAD_EVERY entries)."""
+    # Registering once per transaction keeps a transaction that writes thousands of entries
+    # from queueing thousands of identical callbacks.
+    if connection.in_atomic_block and any(
+        item[1] is _seal_if_due for item in connection.run_on_commit
+    ):
+        return
+    # robust: a failed seal must not fail the request that already committed; the next
+    # commit or `manage.py audit_seal` seals the entries instead.
+    transaction.on_commit(_seal_if_due, robust=True)
