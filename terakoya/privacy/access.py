@@ -152,3 +152,32 @@ def access_log_subject_by_uuid(actor: Actor, person_uuid: uuid.UUID | str) -> Pe
             )
             return child
     raise NotFound()
+
+
+def data_subjects(actor: Actor) -> list[Person]:
+    """Whose data the actor may download or ask to erase: themselves, then each child."""
+    return access_log_subjects(actor)
+
+
+def access_subject_by_uuid(actor: Actor, person_uuid: uuid.UUID | str) -> Person:
+    """The person whose data the actor asks to download or erase: themselves or a child
+    (audited under ``subject_access``). Anyone else: NotFound."""
+    if actor.person is None:
+        raise NotFound()
+    key = str(person_uuid)
+    if str(actor.person.uuid) == key:
+        return actor.person
+    for child in children_of(actor):
+        if str(child.uuid) == key:
+            authorize_learner(
+                actor,
+                child,
+                category=C.ROSTER,
+                purpose=Purpose.SUBJECT_ACCESS,
+                action="subject_access.open",
+                target_type="roster.person",
+                target_uuid=child.uuid,
+                allowed_relations={Relation.GUARDIAN},
+            )
+            return child
+    raise NotFound()

@@ -23,4 +23,12 @@ ITEMS: list[NavItem] = [
         icon="👀",
         order=910,
     ),
+    NavItem(
+        url_name="privacy:my_data",
+        label_ja="自分のデータ",
+        label_en="My data",
+        roles=frozenset({"guardian", "learner", *_STAFF}),
+        icon="📦",
+        order=920,
+    ),
 ]

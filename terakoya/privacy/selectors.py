@@ -77,7 +77,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "audit.read": ("閲覧記録を見ました", "viewed the access log"),
     "retention.delete": ("保存期間が終わり削除しました", "deleted: retention ended"),
     "subject_access.export": ("全データをダウンロードしました", "downloaded all data"),
-    "erasure.request": ("削除を実行しました", "erased data on request"),
+    "erasure.execute": ("削除の請求を実行しました", "erased data on request"),
     "person.create": ("登録しました", "registered"),
     "person.update": ("基本情報を変更しました", "changed basic details"),
     "person.retire": ("在籍を終了しました", "ended enrolment"),

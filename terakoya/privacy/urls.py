@@ -18,5 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("privacy/access-log/", views.access_log, name="access_log"),
     path("privacy/notice/", views.notice, name="notice"),
+    path("privacy/data/", views.my_data, name="my_data"),
+    path("privacy/data/<uuid:person_uuid>/download/", views.data_download, name="data_download"),
+    path("privacy/data/<uuid:person_uuid>/erase/", views.data_erase, name="data_erase"),
     path("privacy/public-key.pem", views.receipt_public_key, name="public_key"),
 ]

@@ -8,6 +8,7 @@ or selector, render.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django import forms
@@ -18,11 +19,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from terakoya.core import clock
 from terakoya.core.errors import UserError
 from terakoya.privacy import access, keys, selectors
 from terakoya.privacy.consent import consent_grant, consent_withdraw
 from terakoya.privacy.gate import Actor, NotFound
 from terakoya.privacy.purposes import OPTIONAL_PURPOSES, PURPOSES, Purpose
+from terakoya.privacy.subject_access import erasure_plan, subject_data_erase, subject_data_export
 from terakoya.web.auth import actor_required, request_actor
 
 
@@ -166,3 +169,60 @@ def notice(request: HttpRequest) -> HttpResponse:
 def receipt_public_key(request: HttpRequest) -> HttpResponse:
     """The public key receipts and tree heads are signed with, to verify them anywhere."""
     return HttpResponse(keys.public_key_pem(), content_type="application/x-pem-file")
+
+
+@require_GET
+@actor_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Download everything held, or ask to erase what the law allows."""
+    actor = _actor(request)
+    return render(
+        request,
+        "privacy/my_data.html",
+        {"subjects": access.data_subjects(actor), "me": actor.person},
+    )
+
+
+@require_GET
+@actor_required
+def data_download(request: HttpRequest, person_uuid: str) -> HttpResponse:
+    actor = _actor(request)
+    person = access.access_subject_by_uuid(actor, person_uuid)
+    assert actor.person is not None  # noqa: S101 - actor_required
+    content, _index = subject_data_export(
+        actor=actor.audit_actor("self" if person.pk == actor.person.pk else "guardian"),
+        person=person,
+    )
+    response = HttpResponse(content, content_type="application/zip")
+    stamp = clock.today().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="terakoya-data-{stamp}.zip"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required
+def data_erase(request: HttpRequest, person_uuid: str) -> HttpResponse:
+    """GET: what would be erased and what is kept until when. POST: erase; the receipt."""
+    actor = _actor(request)
+    person = access.access_subject_by_uuid(actor, person_uuid)
+    assert actor.person is not None  # noqa: S101 - actor_required
+    if request.method == "POST":
+        receipt = subject_data_erase(
+            actor=actor.audit_actor("self" if person.pk == actor.person.pk else "guardian"),
+            person=person,
+        )
+        document = json.dumps(receipt.as_dict(), ensure_ascii=False, indent=2)
+        if request.POST.get("format") == "json":
+            response = HttpResponse(document, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="erasure-receipt.json"'
+            return response
+        return render(
+            request,
+            "privacy/erasure.html",
+            {"person": person, "receipt": receipt, "done": True, "document": document},
+        )
+    return render(
+        request,
+        "privacy/erasure.html",
+        {"person": person, "receipt": erasure_plan(person=person), "done": False},
+    )
