@@ -241,3 +241,12 @@ def test_the_notice_lists_each_duty_with_data_who_sees_and_how_long(client, db):
         assert info.title_ja in page
         assert info.who_sees_ja in page
     assert "学校教育法施行規則 第28条第2項" in page  # retention basis of the record types
+
+
+def test_the_consent_page_speaks_english_when_asked(world):
+    client = world.client_for(world.guardian)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("privacy:consent")).content.decode()
+    assert "Give consent" in page
+    assert "Sharing with an external learning tool" in page
+    assert "Consent for 山田 花子" in page
