@@ -230,19 +230,35 @@ def test_audit_seal_command_seals_and_is_silent_with_quiet():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_tree_head_is_sealed_automatically_after_every_n_entries(settings):
-    """Real commits (a transactional test): the check runs after commit, once per transaction."""
+    """Real commits (a transactional test): a head is signed once N entries wait, checked
+    after commit, at most once per transaction, without waiting for a sweep or a command."""
     settings.TERAKOYA = {**settings.TERAKOYA, "AUDIT_TREE_HEAD_EVERY": 4}
     with transaction.atomic():
-        _record(3)
-        assert len(connection.run_on_commit) == 1  # once per transaction, not per entry
-    assert not AuditTreeHead.objects.exists()
-    with transaction.atomic():
-        audit_record(actor=SYSTEM, action="system.tick")
+        _record(12)
+        assert len(connection.run_on_commit) <= 1  # once per transaction, not per entry
     head = AuditTreeHead.objects.get()
-    assert head.tree_size == 4
-    audit_record(actor=SYSTEM, action="system.tick")  # autocommit: checked at once, not due
-    assert AuditTreeHead.objects.count() == 1
+    assert head.tree_size == 12
+    written = 0
+    while AuditTreeHead.objects.count() == 1:
+        with transaction.atomic():
+            audit_record(actor=SYSTEM, action="system.tick")
+        written += 1
+        assert written <= 8  # sealed within two rounds of N
+    latest = AuditTreeHead.objects.order_by("-tree_size").first()
+    assert latest is not None
+    assert latest.tree_size == 12 + written
+    assert written >= 4  # never before N entries wait
     assert audit_verify().ok
+
+
+def test_only_a_write_that_reaches_a_multiple_of_n_checks_after_commit(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.TERAKOYA = {**settings.TERAKOYA, "AUDIT_TREE_HEAD_EVERY": 1000}
+    with django_capture_on_commit_callbacks() as callbacks:
+        entries = _record(3)
+    expected = 1 if any(e.pk % 1000 == 0 for e in entries) else 0
+    assert len(callbacks) == expected
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
