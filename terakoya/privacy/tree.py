@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from terakoya.core import clock
 from terakoya.privacy import keys
 from terakoya.privacy.audit import entry_leaf_hash, seal_every
-from terakoya.privacy.merkle import Frontier
+from terakoya.privacy.merkle import Frontier, inclusion_proof, verify_inclusion
 from terakoya.privacy.models import AuditEntry, AuditTreeHead
 
 #: The PostgreSQL advisory-lock key for sealing ("TKAU").
@@ -276,3 +276,52 @@ def audit_verify(*, chunk_size: int = 2000) -> VerifyReport:
             )
     report.root_hash = frontier.root().hex()
     return report
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    """Evidence that one sealed entry is in a signed tree head (RFC 6962 §2.1.1)."""
+
+    position: int
+    leaf_hash: str
+    tree_size: int
+    root_hash: str
+    signature: str
+    key_id: str
+    path: list[str]
+
+    def verifies(self) -> bool:
+        return verify_inclusion(
+            self.position,
+            self.tree_size,
+            bytes.fromhex(self.leaf_hash),
+            [bytes.fromhex(h) for h in self.path],
+            bytes.fromhex(self.root_hash),
+        )
+
+
+def audit_inclusion_proof(*, entry: AuditEntry) -> InclusionProof | None:
+    """Prove that a sealed ``entry`` is in the latest signed head (None: not sealed yet).
+
+    Reads the leaf hashes of the whole tree (one column, in position order): fine for showing
+    a person that their log entries are part of the signed log; not meant for bulk use.
+    """
+    head = latest_head()
+    if head is None or entry.position is None or entry.position >= head.tree_size:
+        return None
+    leaves = [
+        bytes.fromhex(h)
+        for h in AuditEntry.objects.filter(position__lt=head.tree_size)
+        .order_by("position")
+        .values_list("leaf_hash", flat=True)
+    ]
+    path = inclusion_proof(entry.position, leaves)
+    return InclusionProof(
+        position=entry.position,
+        leaf_hash=entry_leaf_hash(entry),
+        tree_size=head.tree_size,
+        root_hash=head.root_hash,
+        signature=head.signature,
+        key_id=head.key_id,
+        path=[h.hex() for h in path],
+    )

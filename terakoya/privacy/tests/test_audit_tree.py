@@ -292,3 +292,23 @@ def test_the_application_role_cannot_disable_the_trigger_or_rewrite_the_log():
         cursor.execute("UPDATE privacy_auditentry SET position = 0 WHERE id = %s", [entry.pk])
         cursor.execute("SELECT count(*) FROM privacy_auditentry")
         cursor.execute("RESET ROLE")
+
+
+def test_an_entry_has_an_inclusion_proof_to_the_signed_head_and_a_changed_one_does_not():
+    from terakoya.privacy.tree import audit_inclusion_proof
+
+    entries = _sealed_log(11)
+    target = AuditEntry.objects.get(pk=entries[7].pk)
+    proof = audit_inclusion_proof(entry=target)
+    assert proof is not None
+    assert proof.tree_size == 11
+    assert proof.verifies()
+    head = AuditTreeHead.objects.get(tree_size=11)
+    assert head_signature_valid(head)
+    assert proof.root_hash == head.root_hash
+    with _triggers_off():
+        _sql("UPDATE privacy_auditentry SET action = 'x' WHERE id = %s", [target.pk])
+    changed = audit_inclusion_proof(entry=AuditEntry.objects.get(pk=target.pk))
+    assert changed is not None
+    assert not changed.verifies()
+    assert audit_inclusion_proof(entry=_record(1)[0]) is None  # not sealed yet
