@@ -63,3 +63,16 @@ def test_a_guardian_reads_the_childs_access_log_on_a_phone(browser, live_server,
         screenshot(page, "privacy-my-data-phone")
     finally:
         context.close()
+
+
+def test_the_notice_reads_well_on_a_tablet(browser, live_server, db):
+    context = browser.new_context(viewport=TABLET, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/privacy/notice/")
+        text = page.inner_text("main")
+        assert "法律に基づく学校の仕事" in text
+        assert "記録の種類と保存期間" in text
+        screenshot(page, "privacy-notice-tablet")
+    finally:
+        context.close()
