@@ -317,7 +317,7 @@ def _erase(*, person: Person, execute: bool, actor: AuditActor | None) -> Erasur
         if not decl.erasable:
             receipt.kept.append(_kept(model, decl, queryset, "法定の保存期間中のため保存します"))
             continue
-        if active and rule.years is None:
+        if active and rule.kept_while_active:
             receipt.kept.append(
                 _kept(model, decl, queryset, "在籍中は学校の業務に必要なため保存します")
             )

@@ -167,3 +167,19 @@ def test_the_command_reports_and_honours_dry_run_and_today(world):
         assert timezone.now().astimezone(JST).date() == EXPIRES
         call_command("retention_sweep", stdout=io.StringIO())
     assert not ConsentEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_sign_in_account_goes_at_the_end_of_the_school_year_the_person_left(world):
+    from django.contrib.auth import get_user_model
+
+    person = world.other_learner
+    Person.objects.filter(pk=person.pk).update(retired_at=dt.datetime(2025, 7, 20, tzinfo=JST))
+    users = get_user_model().objects
+    retention_sweep(today=dt.date(2026, 3, 31))
+    assert users.filter(pk=person.user_id).exists()
+    retention_sweep(today=dt.date(2026, 4, 1))
+    assert not users.filter(pk=person.user_id).exists()
+    assert Person.objects.filter(pk=person.pk).exists()  # the person record stays 20 years
+    entry = AuditEntry.objects.get(action="retention.delete", target_type="auth.user")
+    assert entry.count == 1
+    assert users.filter(pk=world.learner.user_id).exists()  # still enrolled: untouched
