@@ -479,3 +479,24 @@ def simulate(
         correct=np.concatenate(out_correct).astype(np.float64),
         truth=truth,
     )
+
+
+def bootstrap(
+    seqs: Sequences,
+    point: FitResult,
+    *,
+    replicates: int,
+    rng: np.random.Generator,
+    max_iter: int = 50,
+) -> FloatArray:
+    """Refit on learners resampled with replacement; returns (replicates, n_skills, 4).
+
+    Each replicate weights every learner by how often they were drawn (a multinomial draw),
+    so no data is copied, and starts from the point estimate so it converges in few steps.
+    """
+    out = np.empty((replicates, seqs.n_skills, 4))
+    n = len(seqs.learner_keys)
+    for b in range(replicates):
+        weights = rng.multinomial(n, np.full(n, 1.0 / n)).astype(np.float64)
+        out[b] = fit(seqs, start=point.params, weights=weights, max_iter=max_iter).params
+    return out
