@@ -46,7 +46,7 @@ def noisy_count(true_count: int, *, epsilon: float, sensitivity: int = 1) -> Noi
         raise ValueError("sensitivity must be at least 1")
     scale = sensitivity / epsilon
     measurement = dp.m.make_laplace(dp.atom_domain(T=int), dp.absolute_distance(T=int), scale=scale)
-    spent = float(measurement.map(sensitivity))
+    spent = float(measurement.map(sensitivity))  # type: ignore[no-untyped-call]
     # OpenDP rounds the map upwards; anything beyond float noise would mean a wrong scale.
     if spent > epsilon * (1 + 1e-9):
         raise ValueError(f"mechanism would spend ε={spent}, more than the {epsilon} asked for")

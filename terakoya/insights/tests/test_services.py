@@ -60,7 +60,7 @@ def test_the_newest_fit_is_used_and_an_estimate_shows_its_attempts_and_interval(
     latest = selectors.skill_fit_latest(codes=[CODE_A, CODE_B])
     assert list(latest) == [CODE_A]
     assert latest[CODE_A].pk == newer[0].pk
-    attempts = [Attempt(id=f"att-{i}", correct=c) for i, c in enumerate([0, 1, 1, 1])]
+    attempts = [Attempt(id=f"att-{i}", correct=bool(c)) for i, c in enumerate([0, 1, 1, 1])]
     estimate = selectors.mastery_for_attempts(fit=latest[CODE_A], attempts=attempts)
     assert [s.attempt_id for s in estimate.trace] == ["att-0", "att-1", "att-2", "att-3"]
     assert estimate.replicates == 8
