@@ -98,6 +98,7 @@ class Sequences:
     n_skills: int
     response_index: IntArray  # (n_responses,)
     column: IntArray  # (n_responses,) column of each packed entry
+    rights: FloatArray  # (n_seq,) right responses per sequence
 
     @property
     def n_responses(self) -> int:
@@ -136,38 +137,44 @@ def sequences_from_responses(
     """
     skill_a = np.asarray(skill, dtype=np.int64)
     correct_a = np.asarray(correct, dtype=np.float64)
-    learner_keys, learner_a = np.unique(np.asarray(learner, dtype=np.int64), return_inverse=True)
-    n_learners = max(len(learner_keys), 1)
-    if not (len(skill_a) == len(learner_a) == len(correct_a)):
+    learner_raw = np.asarray(learner, dtype=np.int64)
+    size = len(skill_a)
+    if not (size == len(learner_raw) == len(correct_a)):
         raise ValueError("skill, learner and correct must have the same length")
-    k = int(n_skills if n_skills is not None else (skill_a.max() + 1 if len(skill_a) else 0))
-    if len(skill_a) and (skill_a.min() < 0 or skill_a.max() >= k):
+    k = int(n_skills if n_skills is not None else (skill_a.max() + 1 if size else 0))
+    if size and (skill_a.min() < 0 or skill_a.max() >= k):
         raise ValueError("a skill index is out of range")
-    if len(correct_a) and not np.all((correct_a == 0) | (correct_a == 1)):
+    if size and not np.all((correct_a == 0) | (correct_a == 1)):
         raise ValueError("correct must be 0 or 1")
+    learner_keys, learner_a = _factorise(learner_raw)
+    n_learners = max(len(learner_keys), 1)
+    # One stable sort by (skill, learner) groups the sequences and keeps each in time order.
     key = skill_a * n_learners + learner_a
-    seq_keys, seq_of = np.unique(key, return_inverse=True)
-    n_seq = len(seq_keys)
-    counts = np.bincount(seq_of, minlength=n_seq).astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    is_start = np.ones(size, bool)
+    is_start[1:] = sorted_key[1:] != sorted_key[:-1]
+    starts = np.flatnonzero(is_start)
+    n_seq = len(starts)
+    seq_sorted = np.cumsum(is_start) - 1
+    counts = np.diff(np.append(starts, size)).astype(np.int64)
+    seq_keys = sorted_key[starts]
+    # Longest first, so the sequences still running at step t are the first active[t] columns.
     by_length = np.argsort(-counts, kind="stable")
     column_of_seq = np.empty(n_seq, np.int64)
     column_of_seq[by_length] = np.arange(n_seq)
     lengths = counts[by_length]
-    column = column_of_seq[seq_of]
-    # Step of each response within its sequence, keeping the input (time) order.
-    order = np.argsort(column, kind="stable")
-    starts = np.zeros(n_seq, np.int64)
-    if n_seq:
-        starts[1:] = np.cumsum(lengths)[:-1]
-    step = np.empty(len(order), np.int64)
-    step[order] = np.arange(len(order)) - starts[column[order]]
+    step = np.empty(size, np.int64)
+    step[order] = np.arange(size) - starts[seq_sorted]
+    column = np.empty(size, np.int64)
+    column[order] = column_of_seq[seq_sorted]
     steps = int(lengths[0]) if n_seq else 0
     # On the negated (increasing) lengths, searchsorted counts the lengths that exceed t.
     active = np.searchsorted(-lengths, -np.arange(steps), side="left").astype(np.int64)
     offsets = np.zeros(steps + 1, np.int64)
     offsets[1:] = np.cumsum(active)
     response_index = offsets[step] + column
-    packed = np.empty(len(correct_a), np.float64)
+    packed = np.empty(size, np.float64)
     packed[response_index] = correct_a
     return Sequences(
         correct=packed,
@@ -179,8 +186,20 @@ def sequences_from_responses(
         learner_keys=learner_keys.astype(np.int64),
         n_skills=k,
         response_index=response_index.astype(np.int64),
-        column=np.arange(len(correct_a), dtype=np.int64) - np.repeat(offsets[:-1], active),
+        column=np.arange(size, dtype=np.int64) - np.repeat(offsets[:-1], active),
+        rights=np.bincount(column, weights=correct_a, minlength=n_seq).astype(np.float64),
     )
+
+
+def _factorise(keys: IntArray) -> tuple[IntArray, IntArray]:
+    """Distinct keys (sorted) and each key's index among them; O(n) for compact keys."""
+    if len(keys) and keys.min() >= 0 and keys.max() < 4 * len(keys) + 1024:
+        present = np.zeros(int(keys.max()) + 1, bool)
+        present[keys] = True
+        lookup = np.cumsum(present) - 1
+        return np.flatnonzero(present).astype(np.int64), lookup[keys].astype(np.int64)
+    distinct, index = np.unique(keys, return_inverse=True)
+    return distinct.astype(np.int64), index.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -256,70 +275,82 @@ class FitResult:
 def _e_step(
     seqs: Sequences, params: FloatArray, weights: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """Expected sufficient statistics per skill (skills × 8) and log-likelihood per skill."""
+    """Expected sufficient statistics per skill (skills × 8) and log-likelihood per skill.
+
+    Works on slices only: at step t the running sequences are columns 0..n-1, so the
+    per-column parameters are plain prefixes (no gathers) and the per-sequence sums are
+    accumulated in place; only the filtered probabilities and scales are kept per response.
+    """
     p_init, p_transit, slip, guess = _per_column(seqs, params)
-    e1, e0 = _emissions(seqs, slip, guess)
     n_seq = seqs.n_sequences
-    n_resp = seqs.n_responses
-    filtered = np.empty(n_resp)
-    scale = np.empty(n_resp)
+    correct = seqs.correct
+    offsets = seqs.offsets
+    filtered = np.empty(seqs.n_responses)
+    scale = np.empty(seqs.n_responses)
+    right_m = 1.0 - 2.0 * slip  # e1 = S + c·(1 − 2S): right → 1 − S, wrong → S
+    right_u = 2.0 * guess - 1.0  # e0 = (1 − G) + c·(2G − 1): right → G, wrong → 1 − G
+    miss_u = 1.0 - guess
+    loglik = np.zeros(n_seq)
     p = p_init.copy()
     for t in range(seqs.steps):
-        lo, hi = int(seqs.offsets[t]), int(seqs.offsets[t + 1])
+        lo, hi = int(offsets[t]), int(offsets[t + 1])
         n = hi - lo
+        c = correct[lo:hi]
         pt = p[:n]
-        a = pt * e1[lo:hi]
-        c = a + (1.0 - pt) * e0[lo:hi]
-        f = a / c
+        a = pt * (slip[:n] + c * right_m[:n])
+        z = a + (1.0 - pt) * (miss_u[:n] + c * right_u[:n])
+        f = a / z
         filtered[lo:hi] = f
-        scale[lo:hi] = c
+        scale[lo:hi] = z
+        loglik[:n] += np.log(z)
         p[:n] = f + (1.0 - f) * p_transit[:n]
 
-    # Backward, scaled: gamma = filtered × b; b1, b0 are the scaled backward messages.
-    gamma1 = np.empty(n_resp)
+    # Backward, scaled: P(mastered at t | all) = filtered × b1; b1, b0 the scaled messages.
     b0 = np.ones(n_seq)
     b1 = np.ones(n_seq)
     xi01 = np.zeros(n_seq)
+    sum_g1 = np.zeros(n_seq)
+    sum_g1c = np.zeros(n_seq)
+    g1_last = np.zeros(n_seq)
+    g1_first = np.zeros(n_seq)
+    n_after = 0
     for t in range(seqs.steps - 1, -1, -1):
-        lo, hi = int(seqs.offsets[t]), int(seqs.offsets[t + 1])
+        lo, hi = int(offsets[t]), int(offsets[t + 1])
         n = hi - lo
-        gamma1[lo:hi] = filtered[lo:hi] * b1[:n]
+        c = correct[lo:hi]
+        g = filtered[lo:hi] * b1[:n]
+        sum_g1[:n] += g
+        sum_g1c[:n] += g * c
+        g1_last[n_after:n] = g[n_after:n]  # the sequences whose last step is t
+        n_after = n
         if t == 0:
+            g1_first[:] = g
             break
-        c = scale[lo:hi]
-        w1 = e1[lo:hi] * b1[:n] / c
-        w0 = e0[lo:hi] * b0[:n] / c
+        z = scale[lo:hi]
+        w1 = (slip[:n] + c * right_m[:n]) * b1[:n] / z
+        w0 = (miss_u[:n] + c * right_u[:n]) * b0[:n] / z
         tr = p_transit[:n]
-        plo = int(seqs.offsets[t - 1])
+        plo = int(offsets[t - 1])
         xi01[:n] += (1.0 - filtered[plo : plo + n]) * tr * w1
         b0[:n] = (1.0 - tr) * w0 + tr * w1
         b1[:n] = w1
 
-    column = seqs.column
-    correct = seqs.correct
-    sum_g1 = np.bincount(column, weights=gamma1, minlength=n_seq)
-    sum_g1c = np.bincount(column, weights=gamma1 * correct, minlength=n_seq)
-    sum_c = np.bincount(column, weights=correct, minlength=n_seq)
-    loglik = np.bincount(column, weights=np.log(scale), minlength=n_seq)
+    sum_c = seqs.rights
     lengths = seqs.lengths.astype(np.float64)
-    g1_last = gamma1[seqs.last_index()]
-    per_seq = np.stack(
-        [
-            gamma1[:n_seq],  # P(mastered at the first response): step 0 holds every column
-            np.ones(n_seq),
-            xi01,  # expected learning transitions
-            (lengths - sum_g1) - (1.0 - g1_last),  # expected unmastered steps with a successor
-            sum_g1 - sum_g1c,  # slips: mastered and wrong
-            sum_g1,
-            sum_c - sum_g1c,  # guesses: unmastered and right
-            lengths - sum_g1,
-        ],
-        axis=1,
+    per_seq = (
+        g1_first,  # P(mastered at the first response)
+        np.ones(n_seq),
+        xi01,  # expected learning transitions
+        (lengths - sum_g1) - (1.0 - g1_last),  # expected unmastered steps with a successor
+        sum_g1 - sum_g1c,  # slips: mastered and wrong
+        sum_g1,
+        sum_c - sum_g1c,  # guesses: unmastered and right
+        lengths - sum_g1,
     )
     k = seqs.n_skills
     stats = np.zeros((k, 8))
-    for i in range(8):
-        stats[:, i] = np.bincount(seqs.skill, weights=per_seq[:, i] * weights, minlength=k)
+    for i, values in enumerate(per_seq):
+        stats[:, i] = np.bincount(seqs.skill, weights=values * weights, minlength=k)
     ll = np.bincount(seqs.skill, weights=loglik * weights, minlength=k).astype(np.float64)
     return stats, ll
 
