@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from terakoya.insights.bkt import Params
+from terakoya.insights.cracks import Alert, LearnerSignals, Thresholds, alerts_for_class
 from terakoya.insights.mastery import Attempt, MasteryEstimate, mastery_estimate
 from terakoya.insights.models import PrivacyBudget, PrivacyRelease, SkillFit
 from terakoya.insights.services import budget_spent
-from terakoya.roster.models import Board
+from terakoya.privacy.gate import Actor, scope_class_learners
+from terakoya.privacy.purposes import Purpose
+from terakoya.roster.models import Board, SchoolClass
 
 
 def skill_fit_latest(*, codes: Iterable[str], board: Board | None = None) -> dict[str, SkillFit]:
@@ -62,3 +67,115 @@ def privacy_ledger_for_board(*, board: Board) -> list[LedgerView]:
             )
         )
     return views
+
+
+# --- A teacher's class dashboard -------------------------------------------------------------
+#
+# The selectors below take the class from the gate (access_class_by_uuid) and read the roster
+# through scope_class_learners (audited); everything else comes in as plain data, so the
+# assessment, gradebook and attendance apps can feed them. Learners always come back in
+# roster order (出席番号): nothing here orders people by a score (docs/decisions/0204).
+
+#: P(mastered) from which BKT calls a skill mastered (the customary 0.95).
+MASTERED_AT = 0.95
+
+
+class MasteryBand(StrEnum):
+    NOT_STARTED = "not_started"  # no attempts: the estimate is only the prior
+    LEARNING = "learning"
+    MASTERED = "mastered"
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    uuid: str
+    name: str
+    shusseki_no: int | None
+
+
+@dataclass(frozen=True)
+class LearnerMastery:
+    learner: RosterEntry
+    estimate: MasteryEstimate | None  # None when the code has no fitted parameters
+    band: MasteryBand | None
+
+
+@dataclass(frozen=True)
+class CodeMastery:
+    """One code for one class: parameters in use, each learner's estimate, band counts."""
+
+    code: str
+    fit: SkillFit | None
+    learners: list[LearnerMastery]
+    counts: dict[MasteryBand, int]
+
+
+def class_roster(*, actor: Actor, school_class: SchoolClass) -> list[RosterEntry]:
+    """The class's current learners in 出席番号 order (the roster read is audited)."""
+    return [
+        RosterEntry(uuid=str(person.uuid), name=person.full_name, shusseki_no=enrolment.shusseki_no)
+        for enrolment, person in scope_class_learners(
+            actor, school_class, purpose=Purpose.INSTRUCTION
+        )
+    ]
+
+
+def _band(estimate: MasteryEstimate) -> MasteryBand:
+    if estimate.rests_on_prior_only:
+        return MasteryBand.NOT_STARTED
+    return MasteryBand.MASTERED if estimate.p_mastered >= MASTERED_AT else MasteryBand.LEARNING
+
+
+def class_mastery(
+    *,
+    actor: Actor,
+    school_class: SchoolClass,
+    codes: Sequence[str],
+    attempts: Mapping[tuple[str, str], Sequence[Attempt]],
+    board: Board | None = None,
+) -> list[CodeMastery]:
+    """Mastery per course-of-study code for a class, every learner with evidence.
+
+    ``attempts`` maps (learner UUID, code) to that learner's attempts in time order. Codes keep
+    the caller's order; learners keep the roster order.
+    """
+    roster = class_roster(actor=actor, school_class=school_class)
+    fits = skill_fit_latest(codes=codes, board=board)
+    out = []
+    for code in codes:
+        fit = fits.get(code)
+        rows = []
+        counts = dict.fromkeys(MasteryBand, 0)
+        for entry in roster:
+            if fit is None:
+                rows.append(LearnerMastery(learner=entry, estimate=None, band=None))
+                continue
+            estimate = mastery_for_attempts(fit=fit, attempts=attempts.get((entry.uuid, code), ()))
+            band = _band(estimate)
+            counts[band] += 1
+            rows.append(LearnerMastery(learner=entry, estimate=estimate, band=band))
+        out.append(CodeMastery(code=code, fit=fit, learners=rows, counts=counts))
+    return out
+
+
+@dataclass(frozen=True)
+class ClassAlerts:
+    learner: RosterEntry
+    alerts: tuple[Alert, ...]
+
+
+def class_alerts(
+    *,
+    actor: Actor,
+    school_class: SchoolClass,
+    signals: Mapping[str, LearnerSignals],
+    today: dt.date,
+    thresholds: Thresholds | None = None,
+) -> list[ClassAlerts]:
+    """The class's "falling through the cracks" list: learners with alerts, in roster order."""
+    roster = class_roster(actor=actor, school_class=school_class)
+    by_uuid = {entry.uuid: entry for entry in roster}
+    found = alerts_for_class(
+        [entry.uuid for entry in roster], signals, today=today, thresholds=thresholds
+    )
+    return [ClassAlerts(learner=by_uuid[item.learner], alerts=item.alerts) for item in found]
