@@ -52,3 +52,45 @@ def noisy_count(true_count: int, *, epsilon: float, sensitivity: int = 1) -> Noi
         raise ValueError(f"mechanism would spend ε={spent}, more than the {epsilon} asked for")
     value = int(measurement(int(true_count)))
     return NoisyCount(value=max(value, 0), epsilon=spent, scale=scale, mechanism=MECHANISM)
+
+
+@dataclass(frozen=True)
+class NoisyHistogram:
+    """Released counts of disjoint cells: noisy values (clamped at 0), one epsilon for all."""
+
+    values: dict[str, int]
+    epsilon: float
+    scale: float
+    mechanism: str
+
+
+def noisy_histogram(counts: dict[str, int], *, epsilon: float) -> NoisyHistogram:
+    """Release counts of *disjoint* cells (each person in at most one) with ε-DP in total.
+
+    Adding or removing one person changes one cell by 1, so the L1 sensitivity is 1 and one
+    draw of discrete Laplace noise of scale 1/ε per cell spends ε for the whole table
+    (parallel composition); OpenDP's map over the vector is checked against ε. The caller
+    must pass a partition: counts where one person can appear in two cells need a sensitivity
+    this function does not take. Raises ValueError on bad input.
+    """
+    if not counts:
+        raise ValueError("nothing to release")
+    if any(v < 0 for v in counts.values()):
+        raise ValueError("a count cannot be negative")
+    if not (math.isfinite(epsilon) and epsilon > 0):
+        raise ValueError("epsilon must be a positive number")
+    scale = 1.0 / epsilon
+    measurement = dp.m.make_laplace(
+        dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale
+    )
+    spent = float(measurement.map(1))  # type: ignore[no-untyped-call]
+    if spent > epsilon * (1 + 1e-9):
+        raise ValueError(f"mechanism would spend ε={spent}, more than the {epsilon} asked for")
+    labels = list(counts)
+    noisy = measurement([int(counts[label]) for label in labels])
+    return NoisyHistogram(
+        values={label: max(int(v), 0) for label, v in zip(labels, noisy, strict=True)},
+        epsilon=spent,
+        scale=scale,
+        mechanism=MECHANISM,
+    )

@@ -105,7 +105,7 @@ class PrivacyBudget(PublicModel):
         "epsilon",
         "mechanism",
         "scale",
-        "released_value",
+        "released",
         "released_at",
     ),
 )
@@ -117,7 +117,8 @@ class PrivacyRelease(PublicModel):
     epsilon = models.FloatField()
     mechanism = models.CharField(max_length=40)
     scale = models.FloatField()
-    released_value = models.BigIntegerField()
+    # The noisy figures as released: {"": n} for one count, {cell label: n} for a table.
+    released = models.JSONField()
     # Who released it is in the audit log (insights.dp_release), not here.
     released_at = models.DateTimeField()
 

@@ -6,6 +6,7 @@ Each write is audited in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from django.db.models import Sum
 from terakoya.core import clock
 from terakoya.core.errors import UserError
 from terakoya.insights import bkt
-from terakoya.insights.dp import noisy_count
+from terakoya.insights.dp import noisy_count, noisy_histogram
 from terakoya.insights.models import PrivacyBudget, PrivacyRelease, SkillFit
 from terakoya.privacy.audit import AuditActor, audit_record
 from terakoya.privacy.guards import check_text
@@ -160,6 +161,67 @@ def budget_spent(budget: PrivacyBudget) -> float:
     return float(total or 0.0)
 
 
+def _charge(*, board: Board, epsilon: float, day: dt.date) -> PrivacyBudget:
+    """Lock the board's budget for ``day`` and refuse if ``epsilon`` does not fit in it."""
+    budget = (
+        PrivacyBudget.objects.select_for_update()
+        .filter(board=board, period_start__lte=day, period_end__gte=day)
+        .first()
+    )
+    if budget is None:
+        raise UserError(
+            "この教育委員会には、この日に有効なプライバシー予算がありません。",
+            "This board has no privacy budget for this date.",
+            code="no_budget",
+        )
+    if not (math.isfinite(epsilon) and epsilon > 0):
+        raise UserError(
+            "εは正の数で指定してください。",
+            "Epsilon must be a positive number.",
+            location="epsilon",
+        )
+    spent = budget_spent(budget)
+    if spent + epsilon > budget.epsilon_total * (1 + 1e-12):
+        left = budget.epsilon_total - spent
+        raise UserError(
+            f"プライバシー予算が足りません(残りε={left:.4g}、要求ε={epsilon:.4g})。",
+            f"The privacy budget is exhausted (ε left {left:.4g}, asked {epsilon:.4g}).",
+            code="budget_exhausted",
+            location="epsilon",
+        )
+    return budget
+
+
+def _record_release(
+    *,
+    actor: AuditActor,
+    budget: PrivacyBudget,
+    label: str,
+    epsilon: float,
+    mechanism: str,
+    scale: float,
+    released: dict[str, int],
+) -> PrivacyRelease:
+    release = PrivacyRelease.objects.create(
+        budget=budget,
+        label=label[:200],
+        epsilon=epsilon,
+        mechanism=mechanism,
+        scale=scale,
+        released=released,
+        released_at=clock.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="insights.dp_release",
+        outcome=AuditOutcome.CHANGED,
+        purpose="aggregate_statistics",
+        target_type="insights.privacyrelease",
+        target_uuid=release.uuid,
+    )
+    return release
+
+
 @transaction.atomic
 def dp_count_release(
     *,
@@ -178,50 +240,44 @@ def dp_count_release(
     ``insights.dp_release``; the true count is stored nowhere.
     """
     check_text(label, location="label")
-    day = on or clock.today()
-    budget = (
-        PrivacyBudget.objects.select_for_update()
-        .filter(board=board, period_start__lte=day, period_end__gte=day)
-        .first()
-    )
-    if budget is None:
-        raise UserError(
-            "この教育委員会には、この日に有効なプライバシー予算がありません。",
-            "This board has no privacy budget for this date.",
-            code="no_budget",
-        )
-    if not (epsilon > 0):
-        raise UserError(
-            "εは正の数で指定してください。",
-            "Epsilon must be a positive number.",
-            location="epsilon",
-        )
-    spent = budget_spent(budget)
-    if spent + epsilon > budget.epsilon_total * (1 + 1e-12):
-        raise UserError(
-            f"プライバシー予算が足りません(残りε={budget.epsilon_total - spent:.4g}、"
-            f"要求ε={epsilon:.4g})。",
-            f"The privacy budget is exhausted (ε left {budget.epsilon_total - spent:.4g}, "
-            f"asked {epsilon:.4g}).",
-            code="budget_exhausted",
-            location="epsilon",
-        )
+    budget = _charge(board=board, epsilon=epsilon, day=on or clock.today())
     noisy = noisy_count(true_count, epsilon=epsilon)
-    release = PrivacyRelease.objects.create(
+    return _record_release(
+        actor=actor,
         budget=budget,
-        label=label[:200],
+        label=label,
         epsilon=noisy.epsilon,
         mechanism=noisy.mechanism,
         scale=noisy.scale,
-        released_value=noisy.value,
-        released_at=clock.now(),
+        released={"": noisy.value},
     )
-    audit_record(
+
+
+@transaction.atomic
+def dp_table_release(
+    *,
+    actor: AuditActor,
+    board: Board,
+    label: str,
+    counts: dict[str, int],
+    epsilon: float,
+    on: dt.date | None = None,
+) -> PrivacyRelease:
+    """Release counts of disjoint cells (each learner in one cell) for ε in total.
+
+    As :func:`dp_count_release`, one ledger line for the whole table (parallel composition).
+    """
+    check_text(label, location="label")
+    for cell in counts:
+        check_text(cell, location="counts")
+    budget = _charge(board=board, epsilon=epsilon, day=on or clock.today())
+    noisy = noisy_histogram(counts, epsilon=epsilon)
+    return _record_release(
         actor=actor,
-        action="insights.dp_release",
-        outcome=AuditOutcome.CHANGED,
-        purpose="aggregate_statistics",
-        target_type="insights.privacyrelease",
-        target_uuid=release.uuid,
+        budget=budget,
+        label=label,
+        epsilon=noisy.epsilon,
+        mechanism=noisy.mechanism,
+        scale=noisy.scale,
+        released=noisy.values,
     )
-    return release

@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from terakoya.insights.dp import noisy_count
+from terakoya.insights.dp import noisy_count, noisy_histogram
 
 
 def test_noise_is_centred_with_the_spread_of_a_discrete_laplace_of_scale_one_over_epsilon():
@@ -33,3 +33,13 @@ def test_the_epsilon_reported_is_the_one_spent_and_counts_stay_non_negative():
 def test_invalid_requests_are_refused(count, epsilon):
     with pytest.raises(ValueError):  # noqa: PT011 - several distinct messages
         noisy_count(count, epsilon=epsilon)
+
+
+def test_a_histogram_adds_independent_noise_to_each_cell_for_one_epsilon():
+    draws = [noisy_histogram({"a": 100, "b": 100}, epsilon=1.0) for _ in range(400)]
+    assert all(d.epsilon == pytest.approx(1.0) for d in draws)
+    differs = sum(d.values["a"] != d.values["b"] for d in draws)
+    assert differs > 200  # the two cells get their own noise
+    assert statistics.mean(d.values["a"] for d in draws) == pytest.approx(100, abs=0.5)
+    with pytest.raises(ValueError, match="nothing"):
+        noisy_histogram({}, epsilon=1.0)

@@ -91,7 +91,7 @@ def test_releases_are_charged_to_the_ledger_until_the_budget_is_exhausted(board,
     )
     assert first.epsilon == pytest.approx(0.6)
     assert first.mechanism == "discrete_laplace"
-    assert first.released_value >= 0
+    assert first.released[""] >= 0
     services.dp_count_release(
         actor=SYSTEM, board=board, label="長期欠席", true_count=40, epsilon=0.4, on=day
     )
@@ -143,3 +143,23 @@ def test_overlapping_budget_periods_are_refused(board, budget):
             period_start=dt.date(2027, 1, 1),
             period_end=dt.date(2027, 12, 31),
         )
+
+
+def test_a_table_of_disjoint_cells_costs_its_epsilon_once(board, budget):
+    counts = {"小学校": 5200, "中学校": 2700, "義務教育学校": 300}
+    release = services.dp_table_release(
+        actor=SYSTEM,
+        board=board,
+        label="校種別児童生徒数",
+        counts=counts,
+        epsilon=0.5,
+        on=dt.date(2026, 11, 27),
+    )
+    assert set(release.released) == set(counts)
+    assert release.epsilon == pytest.approx(0.5)
+    (ledger,) = selectors.privacy_ledger_for_board(board=board)
+    assert ledger.spent == pytest.approx(0.5)
+    # Noise of scale 2 keeps large counts close; the true figures are stored nowhere.
+    assert all(abs(release.released[k] - v) < 60 for k, v in counts.items())
+    stored = PrivacyRelease.objects.get(pk=release.pk)
+    assert stored.released == release.released
