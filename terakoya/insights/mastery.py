@@ -221,8 +221,8 @@ def mastery_estimate(
             for path in [_posterior_path(rep, attempts)]
         )
         tail = (1.0 - level) / 2.0
-        low = min(_quantile(values, tail), p_now)
-        high = max(_quantile(values, 1.0 - tail), p_now)
+        low = min(quantile(values, tail), p_now)
+        high = max(quantile(values, 1.0 - tail), p_now)
     return MasteryEstimate(
         p_mastered=p_now,
         low=low,
@@ -235,7 +235,7 @@ def mastery_estimate(
     )
 
 
-def _quantile(sorted_values: Sequence[float], q: float) -> float:
+def quantile(sorted_values: Sequence[float], q: float) -> float:
     """Linear-interpolation quantile of already sorted values."""
     pos = q * (len(sorted_values) - 1)
     lo = int(pos)

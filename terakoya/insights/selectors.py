@@ -7,9 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from terakoya.insights.bkt import Params
+from django.db.models import Q
+
+from terakoya.insights.bkt import PARAMETER_NAMES, Params
 from terakoya.insights.cracks import Alert, LearnerSignals, Thresholds, alerts_for_class
-from terakoya.insights.mastery import Attempt, MasteryEstimate, mastery_estimate
+from terakoya.insights.mastery import Attempt, MasteryEstimate, mastery_estimate, quantile
 from terakoya.insights.models import PrivacyBudget, PrivacyRelease, SkillFit
 from terakoya.insights.services import budget_spent
 from terakoya.privacy.gate import Actor, scope_class_learners
@@ -179,3 +181,82 @@ def class_alerts(
         [entry.uuid for entry in roster], signals, today=today, thresholds=thresholds
     )
     return [ClassAlerts(learner=by_uuid[item.learner], alerts=item.alerts) for item in found]
+
+
+# --- Parameters a teacher can inspect ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParameterView:
+    name: str  # one of bkt.PARAMETER_NAMES
+    value: float
+    low: float | None  # 90 % bootstrap interval, None without replicates
+    high: float | None
+
+
+@dataclass(frozen=True)
+class SkillFitRow:
+    code: str
+    board_name: str  # "" for an installation-wide fit
+    parameters: tuple[ParameterView, ...]
+    fitted_at: dt.datetime
+    n_responses: int
+    n_learners: int
+    log_likelihood: float
+    log_likelihood_per_response: float
+    iterations: int
+    converged: bool
+    replicates: int
+
+
+def _interval(values: list[float], level: float = 0.9) -> tuple[float, float]:
+    ordered = sorted(values)
+    tail = (1.0 - level) / 2.0
+    return quantile(ordered, tail), quantile(ordered, 1.0 - tail)
+
+
+def skill_fit_rows(*, board_ids: Iterable[int]) -> list[SkillFitRow]:
+    """The fits in use (newest per board and code) for the installation and ``board_ids``.
+
+    Ordered by code, then board: the parameters describe skills, not people.
+    """
+    latest: dict[tuple[int | None, str], SkillFit] = {}
+    fits = (
+        SkillFit.objects.filter(Q(board__isnull=True) | Q(board_id__in=list(board_ids)))
+        .select_related("board")
+        .order_by("code", "board_id", "-fitted_at", "-id")
+    )
+    for fit in fits:
+        latest.setdefault((fit.board_id, fit.code), fit)
+    rows = []
+    for fit in latest.values():
+        values = (fit.p_init, fit.p_transit, fit.p_slip, fit.p_guess)
+        params = []
+        for i, name in enumerate(PARAMETER_NAMES):
+            reps = [float(r[i]) for r in fit.replicates]
+            low, high = _interval(reps) if reps else (None, None)
+            params.append(ParameterView(name=name, value=values[i], low=low, high=high))
+        rows.append(
+            SkillFitRow(
+                code=fit.code,
+                board_name=fit.board.name if fit.board is not None else "",
+                parameters=tuple(params),
+                fitted_at=fit.fitted_at,
+                n_responses=fit.n_responses,
+                n_learners=fit.n_learners,
+                log_likelihood=fit.log_likelihood,
+                log_likelihood_per_response=fit.log_likelihood / max(fit.n_responses, 1),
+                iterations=fit.iterations,
+                converged=fit.converged,
+                replicates=len(fit.replicates),
+            )
+        )
+    return rows
+
+
+def privacy_ledgers_for_boards(*, board_ids: Iterable[int]) -> list[tuple[Board, list[LedgerView]]]:
+    """Each board's ledger (see :func:`privacy_ledger_for_board`), boards by name."""
+    return [
+        (board, privacy_ledger_for_board(board=board))
+        for board in Board.objects.filter(pk__in=list(board_ids)).order_by("name")
+    ]
