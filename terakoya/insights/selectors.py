@@ -9,14 +9,17 @@ from enum import StrEnum
 
 from django.db.models import Q
 
+from terakoya.core.errors import UserError
 from terakoya.insights.bkt import PARAMETER_NAMES, Params
 from terakoya.insights.cracks import Alert, LearnerSignals, Thresholds, alerts_for_class
 from terakoya.insights.mastery import Attempt, MasteryEstimate, mastery_estimate, quantile
 from terakoya.insights.models import PrivacyBudget, PrivacyRelease, SkillFit
 from terakoya.insights.services import budget_spent
+from terakoya.insights.suppression import ShownSchool, Table, suppress_school
 from terakoya.privacy.gate import Actor, scope_class_learners
 from terakoya.privacy.purposes import Purpose
-from terakoya.roster.models import Board, SchoolClass
+from terakoya.roster.models import Board, School, SchoolClass
+from terakoya.roster.selectors import school_homerooms
 
 
 def skill_fit_latest(*, codes: Iterable[str], board: Board | None = None) -> dict[str, SkillFit]:
@@ -260,3 +263,55 @@ def privacy_ledgers_for_boards(*, board_ids: Iterable[int]) -> list[tuple[Board,
         (board, privacy_ledger_for_board(board=board))
         for board in Board.objects.filter(pk__in=list(board_ids)).order_by("name")
     ]
+
+
+# --- School dashboard: aggregates per grade and class, suppressed ----------------------------
+
+#: The column for learners the caller gave no category (no record yet).
+NO_RECORD = "記録なし"
+
+
+def school_aggregate(
+    *,
+    actor: Actor,
+    school: School,
+    categories: Sequence[str],
+    category_of: Mapping[str, str],
+) -> ShownSchool:
+    """Counts of learners by grade × homeroom × category, with small-cell suppression.
+
+    ``school`` comes from the gate (an administrator's school); each homeroom's learners are
+    read through ``scope_class_learners`` (audited). ``category_of`` maps a learner's UUID to
+    one of ``categories`` (plain data, e.g. handed in / not yet from the assessment app);
+    learners without one are counted under 「記録なし」. The result is the grade → class
+    hierarchy suppressed together, so no per-class figure under 10 shows and none can be
+    recovered from the grade or school totals.
+    """
+    columns = (*categories, NO_RECORD)
+    index = {name: i for i, name in enumerate(columns)}
+    by_grade: dict[str, list[tuple[str, list[int]]]] = {}
+    for school_class in school_homerooms(school=school):
+        counts = [0] * len(columns)
+        for _enrolment, person in scope_class_learners(
+            actor, school_class, purpose=Purpose.AGGREGATE_STATISTICS
+        ):
+            category = category_of.get(str(person.uuid), NO_RECORD)
+            counts[index.get(category, index[NO_RECORD])] += 1
+        grade = school_class.grades[0] if school_class.grades else "-"
+        by_grade.setdefault(grade, []).append((school_class.name, counts))
+    tables = {
+        grade: Table(
+            name=f"grade:{grade}",
+            rows=tuple(name for name, _ in classes),
+            columns=columns,
+            cells=tuple(tuple(counts) for _, counts in classes),
+        )
+        for grade, classes in by_grade.items()
+    }
+    if not tables:
+        raise UserError(
+            "この学校には今年度の学級がありません。",
+            "This school has no homerooms this year.",
+            code="no_classes",
+        )
+    return suppress_school(f"school:{school.uuid}", tables)
