@@ -10,8 +10,10 @@ import csv
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from terakoya.insights import selectors
+from terakoya.insights.charts import bar_chart
 from terakoya.web.auth import actor_required, request_actor
 
 INSPECT_ROLES = ("teacher", "school_admin", "principal", "board_analyst")
@@ -21,7 +23,17 @@ INSPECT_ROLES = ("teacher", "school_admin", "principal", "board_analyst")
 def skill_parameters(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     rows = selectors.skill_fit_rows(board_ids=actor.board_ids())
-    return render(request, "insights/skill_parameters.html", {"rows": rows})
+    chart = (
+        bar_chart(
+            title=_("1回の練習で習得する確率(T)"),
+            description=_("コードごとの学習確率 T。表と同じ値です。"),
+            bars=[(row.code, round(row.parameters[1].value, 3)) for row in rows],
+            max_value=1.0,
+        )
+        if rows
+        else None
+    )
+    return render(request, "insights/skill_parameters.html", {"rows": rows, "chart": chart})
 
 
 @actor_required(roles=INSPECT_ROLES)
