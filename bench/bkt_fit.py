@@ -64,6 +64,9 @@ def main() -> None:
     parser.add_argument("--skills", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument(
+        "--bootstrap", type=int, default=5, help="bootstrap replicates to time (0: none)"
+    )
     parser.add_argument("--write-doc", action="store_true", help="update docs/performance.md")
     args = parser.parse_args()
 
@@ -116,6 +119,19 @@ def main() -> None:
     recovery = np.abs(result.params - sim.truth).mean(axis=0)
     recovery_all = np.abs(all_result.params - sim.truth).mean(axis=0)
 
+    boot_line = "bootstrap: not timed"
+    if args.bootstrap:
+        t0 = time.perf_counter()
+        reps = bkt.bootstrap(everything, all_result, replicates=args.bootstrap, rng=rng)
+        boot_s = time.perf_counter() - t0
+        spread = reps.std(axis=0).mean(axis=0)
+        boot_line = (
+            f"bootstrap over learners (for estimate intervals, not part of the fit): "
+            f"{args.bootstrap} replicates on all responses in {boot_s:.2f} s "
+            f"({boot_s / args.bootstrap:.2f} s each); mean sd per parameter "
+            + ", ".join(f"{n} {v:.4f}" for n, v in zip(bkt.PARAMETER_NAMES, spread, strict=True))
+        )
+
     fit_s = statistics.median(train_times)
     fit_all_s = statistics.median(all_times)
     lines = [
@@ -143,6 +159,7 @@ def main() -> None:
         f"ratio {true_auc / ANCHOR_TRUE_AUC:.3f})",
         f"  running proportion  {baseline_auc:.3f}  (anchor {ANCHOR_BASELINE_AUC:.3f}; "
         f"ratio {baseline_auc / ANCHOR_BASELINE_AUC:.3f})",
+        boot_line,
     ]
     machine = (
         f"nproc {os.cpu_count()}, CPU {_cpu_model()}, Python {platform.python_version()}, "
@@ -175,7 +192,7 @@ def _write_doc(lines: list[str], machine: str, args: argparse.Namespace) -> None
             "",
             f"Measured {today} at commit {_git_head()} with",
             f"`.venv/bin/python -m bench.bkt_fit --responses {args.responses} "
-            f"--repeat {args.repeat} --write-doc`.",
+            f"--repeat {args.repeat} --bootstrap {args.bootstrap} --write-doc`.",
             f"Machine: {machine}. The machine is shared with about seven other agents, so",
             "times are noisy; the median of the repeats is reported.",
             "",
