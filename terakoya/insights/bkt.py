@@ -527,6 +527,9 @@ def bootstrap(
     """
     out = np.empty((replicates, seqs.n_skills, 4))
     n = len(seqs.learner_keys)
+    if n == 0:
+        out[:] = point.params
+        return out
     for b in range(replicates):
         weights = rng.multinomial(n, np.full(n, 1.0 / n)).astype(np.float64)
         out[b] = fit(seqs, start=point.params, weights=weights, max_iter=max_iter).params

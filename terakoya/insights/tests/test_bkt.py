@@ -8,6 +8,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from terakoya.insights import bkt
 
@@ -208,3 +210,28 @@ def test_fitted_model_predicts_held_out_learners_as_well_as_the_true_parameters(
     baseline = bkt.auc(test.correct, bkt.running_proportion(test, np.full(3, 0.6)))
     assert ours == pytest.approx(truth, abs=0.005)
     assert ours > baseline
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    n_skills=st.integers(1, 4),
+    n_learners=st.integers(1, 40),
+    max_length=st.integers(1, 12),
+)
+def test_em_never_decreases_the_log_likelihood_on_any_small_data(
+    seed, n_skills, n_learners, max_length
+):
+    rng = np.random.default_rng(seed)
+    sim = bkt.simulate(
+        n_skills=n_skills,
+        n_learners=n_learners,
+        min_length=1,
+        max_length=max_length,
+        rng=rng,
+    )
+    start = bkt.Params(*rng.uniform([0.05, 0.02, 0.02, 0.02], [0.9, 0.6, 0.45, 0.45]))
+    result = bkt.fit(_seqs(sim), start=start, tol=0.0, max_iter=15)
+    assert np.isfinite(result.history).all()
+    steps = np.diff(result.history, axis=0)
+    assert (steps >= -1e-9 * (1 + np.abs(result.history[1:]))).all()

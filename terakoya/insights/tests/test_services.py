@@ -163,3 +163,9 @@ def test_a_table_of_disjoint_cells_costs_its_epsilon_once(board, budget):
     assert all(abs(release.released[k] - v) < 60 for k, v in counts.items())
     stored = PrivacyRelease.objects.get(pk=release.pk)
     assert stored.released == release.released
+
+
+@pytest.mark.django_db
+def test_a_fit_without_responses_stores_nothing():
+    assert services.skill_fit_run(actor=SYSTEM, responses=[], replicates=3) == []
+    assert SkillFit.objects.count() == 0
