@@ -22,8 +22,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from terakoya.attendance.models import (
+from terakoya.attendance.codes import (
     HEALTH_FIELDS,
+)
+from terakoya.attendance.models import (
     AbsenceNotice,
     AttendanceAlert,
     HealthObservation,
@@ -68,6 +70,7 @@ __all__ = [
     "access_register_class",
     "guardian_children",
     "homeroom_classes",
+    "nurse_classes",
     "register_learners",
     "scope_class_alerts",
     "scope_class_notices",
@@ -141,6 +144,19 @@ def homeroom_classes(actor: Actor, *, on: dt.date | None = None) -> list[SchoolC
         .filter(class_type=ClassType.HOMEROOM)
         .select_related("school", "school__board")
         .order_by("name")
+    )
+
+
+def nurse_classes(actor: Actor) -> list[SchoolClass]:
+    """The homeroom classes of the schools where the actor is the nurse (this 年度)."""
+    today = clock.today()
+    return list(
+        SchoolClass.objects.filter(
+            school_id__in=actor.school_ids(Role.NURSE),
+            class_type=ClassType.HOMEROOM,
+            school_year__start_date__lte=today,
+            school_year__end_date__gte=today,
+        ).order_by("school_id", "name")
     )
 
 

@@ -13,14 +13,18 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from terakoya.attendance.codes import (
+    DEFAULT_TEACHING_FIELDS,
+    CalendarKind,
+    Status,
+)
 from terakoya.attendance.models import (
     AbsenceNotice,
     AttendanceAlert,
     AttendanceEntry,
     CalendarException,
-    CalendarKind,
+    RegisterDay,
     SchoolAttendancePolicy,
-    Status,
 )
 from terakoya.roster.models import Enrolment, EnrolmentRole, Person, School, SchoolClass
 
@@ -70,8 +74,6 @@ def policy_for(school: School) -> SchoolAttendancePolicy:
     """The school's policy, or an unsaved one with every default."""
     policy = SchoolAttendancePolicy.objects.filter(school=school).first()
     if policy is None:
-        from terakoya.attendance.models import DEFAULT_TEACHING_FIELDS
-
         policy = SchoolAttendancePolicy(
             school=school, health_teaching_fields=list(DEFAULT_TEACHING_FIELDS)
         )
@@ -88,6 +90,11 @@ def register_entries(
             school_class=school_class, date=day, period=period
         )
     }
+
+
+def register_taken(*, school_class: SchoolClass, day: dt.date, period: int = 0) -> bool:
+    """True when the class's register was saved for the day."""
+    return RegisterDay.objects.filter(school_class=school_class, date=day, period=period).exists()
 
 
 def notices_covering(*, learner_ids: Iterable[int], day: dt.date) -> list[AbsenceNotice]:

@@ -18,26 +18,28 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from terakoya.attendance import xapi
-from terakoya.attendance.models import (
+from terakoya.attendance.codes import (
     HEALTH_FIELDS,
     NOTICE_STATUS,
-    AbsenceNotice,
     AbsenceReason,
+    CalendarKind,
+    Condition,
+    NoticeKind,
+    RuleKind,
+    Status,
+    Symptom,
+)
+from terakoya.attendance.models import (
+    AbsenceNotice,
     AlertRule,
     AttendanceAlert,
     AttendanceEntry,
     BoardAttendanceSettings,
     CalendarException,
-    CalendarKind,
-    Condition,
     HealthObservation,
     HealthRecord,
-    NoticeKind,
     RegisterDay,
-    RuleKind,
     SchoolAttendancePolicy,
-    Status,
-    Symptom,
 )
 from terakoya.attendance.selectors import is_school_day, school_days
 from terakoya.core import clock

@@ -1,0 +1,491 @@
+"""Pages for school-affairs records: morning view, register, summaries, notices, health.
+
+Each view: obtain authorised objects from ``terakoya.attendance.access``, call one service or
+selector, render. Missing and forbidden are the same 404. Sensitive pages are ``no-store``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from terakoya.attendance import access, selectors, services
+from terakoya.attendance.forms import (
+    HEALTH_LABELS,
+    REASON_CHOICES,
+    STATUS_CHOICES,
+    SYMPTOM_CHOICES,
+    parse_date,
+)
+from terakoya.core import clock
+from terakoya.core.errors import UserError
+from terakoya.privacy.gate import NotFound
+from terakoya.roster.services import school_year_get_or_create
+from terakoya.web.auth import actor_required, request_actor
+
+STAFF = ("teacher", "school_admin", "principal", "nurse")
+
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def _no_store(view: F) -> F:
+    """Sensitive pages are never cached (ASVS 14.2/14.3)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+    return cast(F, wrapper)
+
+
+def _roles(*roles: str) -> Callable[[F], F]:
+    """``actor_required`` with roles, typed for mypy."""
+    return cast(Callable[[F], F], actor_required(roles=roles))
+
+
+def _signed_in(view: F) -> F:
+    return cast(F, actor_required(view))
+
+
+def _error(request: HttpRequest, error: UserError) -> None:
+    where = f"({error.location})" if error.location else ""
+    messages.error(request, f"{error.message(get_language())} {where}".strip())
+
+
+# --------------------------------------------------------------------------- teacher
+
+
+@_no_store
+@_roles("teacher")
+def morning(request: HttpRequest) -> HttpResponse:
+    """朝の確認: today's notices, 健康観察 and open alerts for each homeroom class."""
+    actor = request_actor(request)
+    today = clock.today()
+    classes = []
+    for school_class in access.homeroom_classes(actor):
+        learners = [p for _e, p in access.register_learners(actor, school_class, on=today)]
+        notices = access.scope_class_notices(actor, school_class, learners, day=today)
+        observations = access.scope_class_observations(actor, school_class, learners, day=today)
+        classes.append(
+            {
+                "school_class": school_class,
+                "notices": notices,
+                "unwell": [o for o in observations.values() if o.condition == "unwell"],
+                "alerts": access.scope_class_alerts(actor, school_class, learners),
+                "taken": selectors.register_taken(school_class=school_class, day=today),
+                "school_day": selectors.is_school_day(school=school_class.school, day=today),
+                "learner_count": len(learners),
+            }
+        )
+    return render(
+        request,
+        "attendance/morning.html",
+        {"classes": classes, "today": today, "symptom_labels": dict(SYMPTOM_CHOICES)},
+    )
+
+
+@_no_store
+@_roles("teacher", "school_admin")
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, class_uuid: uuid.UUID, day: str = "") -> HttpResponse:
+    """出席簿 for one day: everyone 出席 by default; tap the exceptions; save once."""
+    actor = request_actor(request)
+    school_class = access.access_register_class(actor, class_uuid, write=True)
+    try:
+        date = parse_date(day, location="date") or clock.today()
+    except UserError as exc:
+        raise NotFound() from exc
+    enrolments = access.register_learners(actor, school_class, on=date)
+    learners = [p for _e, p in enrolments]
+    notices = access.scope_class_notices(actor, school_class, learners, day=date)
+    if request.method == "POST":
+        marks = {}
+        for learner in learners:
+            key = str(learner.uuid)
+            status = request.POST.get(f"status-{key}", "present")
+            marks[learner.uuid] = services.Mark(
+                status=status,
+                reason=request.POST.get(f"reason-{key}", "") if status == "absent" else "",
+                note=request.POST.get(f"note-{key}", "").strip(),
+            )
+        try:
+            result = services.register_save(
+                actor=actor,
+                school_class=school_class,
+                day=date,
+                learners=learners,
+                marks=marks,
+                notices=notices,
+            )
+            services.notice_mark_seen(actor=actor, notices=notices)
+        except UserError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("出席簿を保存しました。"))
+            for alert in result.alerts:
+                messages.warning(
+                    request,
+                    _("確認アラート: %(name)s さん(%(days)s)")
+                    % {"name": alert.learner.full_name, "days": "、".join(alert.evidence)},
+                )
+            return HttpResponseRedirect(
+                reverse("attendance:register_day", args=[school_class.uuid, date.isoformat()])
+            )
+    entries = selectors.register_entries(school_class=school_class, day=date)
+    taken = selectors.register_taken(school_class=school_class, day=date)
+    prefill = {} if taken else services.marks_from_notices(notices, date)
+    rows = []
+    for enrolment, learner in enrolments:
+        entry = entries.get(learner.pk)
+        if entry is not None:
+            mark = services.Mark(status=entry.status, reason=entry.reason, note=entry.note)
+        else:
+            mark = prefill.get(learner.uuid, services.Mark())
+        rows.append(
+            {
+                "learner": learner,
+                "number": enrolment.shusseki_no,
+                "mark": mark,
+                "notice": next((n for n in notices if n.learner_id == learner.pk), None),
+            }
+        )
+    return render(
+        request,
+        "attendance/register.html",
+        {
+            "school_class": school_class,
+            "date": date,
+            "previous": date - dt.timedelta(days=1),
+            "next": date + dt.timedelta(days=1) if date < clock.today() else None,
+            "rows": rows,
+            "taken": taken,
+            "school_day": selectors.is_school_day(school=school_class.school, day=date),
+            "statuses": STATUS_CHOICES,
+            "reasons": REASON_CHOICES,
+        },
+    )
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = clock.today()
+    year_start, year_end = clock.school_year_bounds(clock.school_year_of(today))
+    try:
+        start = parse_date(request.GET.get("from", ""), location="from") or year_start
+        end = parse_date(request.GET.get("to", ""), location="to") or year_end
+    except UserError as exc:
+        raise NotFound() from exc
+    if end < start or (end - start).days > 366:
+        raise NotFound()
+    return start, end
+
+
+def _summary(request: HttpRequest, class_uuid: uuid.UUID) -> tuple[Any, Any, dt.date, dt.date]:
+    actor = request_actor(request)
+    school_class = access.access_register_class(actor, class_uuid)
+    start, end = _period(request)
+    on = min(end, clock.today())
+    learners = [(e.shusseki_no, p) for e, p in access.register_learners(actor, school_class, on=on)]
+    table = selectors.summary_table(
+        school_class=school_class, learners=learners, start=start, end=end
+    )
+    return school_class, table, start, end
+
+
+@_no_store
+@_roles(*STAFF)
+def summary(request: HttpRequest, class_uuid: uuid.UUID) -> HttpResponse:
+    """Monthly or yearly figures per learner; the CSV has exactly these cells."""
+    school_class, table, start, end = _summary(request, class_uuid)
+    year = school_class.school_year
+    months = []
+    month = dt.date(year.start_date.year, year.start_date.month, 1)
+    while month <= year.end_date:
+        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        months.append((month, following - dt.timedelta(days=1)))
+        month = following
+    return render(
+        request,
+        "attendance/summary.html",
+        {
+            "school_class": school_class,
+            "table": table,
+            "start": start,
+            "end": end,
+            "months": months,
+            "year": year,
+        },
+    )
+
+
+@_no_store
+@_roles(*STAFF)
+def summary_csv(request: HttpRequest, class_uuid: uuid.UUID) -> HttpResponse:
+    _school_class, table, start, end = _summary(request, class_uuid)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # Excel in Japan opens UTF-8 only with a BOM.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
+    response["Content-Disposition"] = (
+        f'attachment; filename="attendance-{start.isoformat()}-{end.isoformat()}.csv"'
+    )
+    return response
+
+
+@_no_store
+@_roles("teacher", "school_admin", "principal")
+@require_POST
+def alert_acknowledge(request: HttpRequest, alert_uuid: uuid.UUID) -> HttpResponse:
+    actor = request_actor(request)
+    alert = access.access_alert_by_uuid(actor, alert_uuid)
+    try:
+        services.alert_acknowledge(
+            actor=actor, alert=alert, follow_up=request.POST.get("follow_up", "")
+        )
+    except UserError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("対応を記録しました。"))
+    return HttpResponseRedirect(reverse("attendance:morning"))
+
+
+# --------------------------------------------------------------------------- guardian
+
+
+@_no_store
+@_roles("guardian")
+@require_http_methods(["GET", "POST"])
+def notice_new(request: HttpRequest) -> HttpResponse:
+    """欠席連絡: a guardian reports absence, lateness or early leave for one or more days."""
+    actor = request_actor(request)
+    children = access.guardian_children(actor)
+    today = clock.today()
+    values: dict[str, Any] = {
+        "learner": str(children[0].uuid) if len(children) == 1 else "",
+        "kind": "absent",
+        "first_date": today.isoformat(),
+        "last_date": today.isoformat(),
+        "reason": "illness",
+        "symptoms": [],
+        "message": "",
+    }
+    error = None
+    if request.method == "POST":
+        values.update({k: request.POST.get(k, "") for k in values if k != "symptoms"})
+        values["symptoms"] = request.POST.getlist("symptoms")
+        if not values["last_date"]:
+            values["last_date"] = values["first_date"]
+        try:
+            learner, school = access.access_notice_learner(actor, values["learner"])
+            first = parse_date(values["first_date"], location="first_date") or today
+            last = parse_date(values["last_date"], location="last_date") or first
+            notice = services.notice_send(
+                actor=actor,
+                learner=learner,
+                school=school,
+                kind=values["kind"],
+                first_date=first,
+                last_date=last,
+                reason=values["reason"],
+                message=values["message"],
+                symptoms=values["symptoms"],
+            )
+        except UserError as exc:
+            error = exc
+        else:
+            return HttpResponseRedirect(reverse("attendance:notice_detail", args=[notice.uuid]))
+    return render(
+        request,
+        "attendance/notice_form.html",
+        {
+            "children": children,
+            "values": values,
+            "error": error,
+            "error_message": error.message(get_language()) if error else "",
+            "symptoms": SYMPTOM_CHOICES,
+            "reasons": REASON_CHOICES,
+        },
+        status=400 if error else 200,
+    )
+
+
+@_no_store
+@_signed_in
+def notice_detail(request: HttpRequest, notice_uuid: uuid.UUID) -> HttpResponse:
+    """The confirmation: what was sent, when, and whether the homeroom teacher has seen it."""
+    view = access.access_notice_by_uuid(request_actor(request), notice_uuid)
+    return render(
+        request,
+        "attendance/notice_detail.html",
+        {"view": view, "notice": view.notice, "symptom_labels": dict(SYMPTOM_CHOICES)},
+    )
+
+
+@_no_store
+@_roles("guardian")
+def notice_list(request: HttpRequest) -> HttpResponse:
+    notices = access.scope_guardian_notices(request_actor(request))
+    return render(request, "attendance/notice_list.html", {"notices": notices})
+
+
+@_no_store
+@_roles("guardian", "teacher", "nurse")
+@require_http_methods(["GET", "POST"])
+def observation(request: HttpRequest) -> HttpResponse:
+    """健康観察: well or unwell, symptoms and temperature if given. No mood scale exists."""
+    actor = request_actor(request)
+    children = access.guardian_children(actor)
+    error = None
+    if request.method == "POST":
+        values: dict[str, Any] = {
+            "condition": request.POST.get("condition", ""),
+            "symptoms": request.POST.getlist("symptoms"),
+            "temperature": request.POST.get("temperature", ""),
+            "note": request.POST.get("note", ""),
+        }
+        try:
+            learner, relation, school = access.access_learner_for_observation(
+                actor, request.POST.get("learner", "")
+            )
+            services.observation_save(
+                actor=actor,
+                learner=learner,
+                school=school,
+                day=clock.today(),
+                values=values,
+                role=str(relation),
+            )
+        except UserError as exc:
+            error = exc
+        else:
+            messages.success(request, _("健康観察を送信しました。"))
+            return HttpResponseRedirect(reverse("attendance:observation"))
+    return render(
+        request,
+        "attendance/observation.html",
+        {
+            "children": children,
+            "symptoms": SYMPTOM_CHOICES,
+            "error_message": error.message(get_language()) if error else "",
+            "today": clock.today(),
+        },
+        status=400 if error else 200,
+    )
+
+
+# --------------------------------------------------------------------------- health
+
+
+@_no_store
+@_signed_in
+def health_index(request: HttpRequest) -> HttpResponse:
+    """健康診断票: the nurse's class lists, a guardian's children, a learner's own record."""
+    actor = request_actor(request)
+    groups = []
+    if actor.has_role("nurse"):
+        for school_class in access.nurse_classes(actor):
+            groups.append(
+                (
+                    school_class.name,
+                    [
+                        p
+                        for _e, p in access.register_learners(actor, school_class, on=clock.today())
+                    ],
+                )
+            )
+    children = access.guardian_children(actor)
+    if children:
+        groups.append((_("お子さま"), children))
+    if actor.has_role("learner") and actor.person is not None:
+        groups.append((_("自分"), [actor.person]))
+    if not groups:
+        raise NotFound()
+    return render(request, "attendance/health_index.html", {"groups": groups})
+
+
+@_no_store
+@_signed_in
+def health_learner(request: HttpRequest, learner_uuid: uuid.UUID) -> HttpResponse:
+    """One learner's 健康診断票, showing only the fields this reader may see."""
+    view = access.access_health_records(request_actor(request), learner_uuid)
+    rows = [
+        {
+            "record": record,
+            "cells": [(HEALTH_LABELS[f], _display(record, f)) for f in view.fields],
+        }
+        for record in view.records
+    ]
+    return render(
+        request,
+        "attendance/health_learner.html",
+        {
+            "view": view,
+            "rows": rows,
+            "can_edit": str(view.relation) == "nurse",
+            "limited": str(view.relation) == "homeroom_teacher",
+        },
+    )
+
+
+def _display(record: Any, name: str) -> str:
+    value = getattr(record, name)
+    if value is None or value == "":
+        return "—"
+    display = getattr(record, f"get_{name}_display", None)
+    return str(display()) if display is not None else str(value)
+
+
+@_no_store
+@_roles("nurse")
+@require_http_methods(["GET", "POST"])
+def health_edit(request: HttpRequest, learner_uuid: uuid.UUID) -> HttpResponse:
+    """The nurse enters this year's checkup results."""
+    actor = request_actor(request)
+    learner, school = access.access_health_for_entry(actor, learner_uuid)
+    year = school_year_get_or_create(board=school.board, year=clock.school_year_of(clock.today()))
+    error = None
+    values: dict[str, Any] = {"checked_on": clock.today().isoformat()}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in ("checked_on", *HEALTH_LABELS)}
+        try:
+            data: dict[str, Any] = dict(values)
+            data["checked_on"] = parse_date(values["checked_on"], location="checked_on")
+            services.health_record_save(
+                actor=actor, learner=learner, school=school, school_year=year, values=data
+            )
+        except UserError as exc:
+            error = exc
+        else:
+            messages.success(request, _("健康診断票を保存しました。"))
+            return HttpResponseRedirect(reverse("attendance:health_learner", args=[learner.uuid]))
+    return render(
+        request,
+        "attendance/health_edit.html",
+        {
+            "learner": learner,
+            "year": year,
+            "values": values,
+            "labels": HEALTH_LABELS,
+            "error_message": error.message(get_language()) if error else "",
+            "error_location": error.location if error else "",
+        },
+        status=400 if error else 200,
+    )
