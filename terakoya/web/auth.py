@@ -30,7 +30,9 @@ def request_actor(request: HttpRequest) -> Actor:
     return cast(Actor, actor)
 
 
-def actor_required(view: View[P] | None = None, *, roles: Iterable[str] | None = None) -> Any:
+def actor_required(
+    view: View[P] | None = None, *, roles: Iterable[str] | None = None
+) -> Any:
     """Decorator: require a signed-in person (and, optionally, one of ``roles``)."""
     wanted = frozenset(roles or ())
 
