@@ -351,7 +351,9 @@ def register_save(
     )
     audit_record_many(audits)
     if period == 0:
-        result.alerts = alerts_evaluate(school_class=school_class, learners=learners, day=day)
+        # A rule fires on a day of absence: only learners absent on this day are evaluated.
+        absent_today = [p for p in learners if marks.get(p.uuid, Mark()).status == Status.ABSENT]
+        result.alerts = alerts_evaluate(school_class=school_class, learners=absent_today, day=day)
     if changed_learners and xapi_statements_enabled(school.board):
         statements = [
             xapi.attendance_statement(

@@ -355,12 +355,14 @@ def observation(request: HttpRequest) -> HttpResponse:
     children = access.guardian_children(actor)
     error = None
     if request.method == "POST":
+        # Every posted field goes to the service, so an extra field (a "mood" scale a
+        # modified form might add) meets the prohibited-category filter, not silence.
         values: dict[str, Any] = {
-            "condition": request.POST.get("condition", ""),
-            "symptoms": request.POST.getlist("symptoms"),
-            "temperature": request.POST.get("temperature", ""),
-            "note": request.POST.get("note", ""),
+            key: request.POST.get(key, "")
+            for key in request.POST
+            if key not in {"csrfmiddlewaretoken", "learner", "symptoms"}
         }
+        values["symptoms"] = request.POST.getlist("symptoms")
         try:
             learner, relation, school = access.access_learner_for_observation(
                 actor, request.POST.get("learner", "")
