@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -101,7 +102,12 @@ def test_a_notice_with_a_my_number_is_refused_and_nothing_is_stored(world):
 def test_notice_mistakes_are_refused_with_their_location(world, change, location):
     actor = Actor.for_person(world.guardian)
     today = clock.today()
-    values = {"kind": "absent", "first_date": today, "last_date": today, "reason": "illness"}
+    values: dict[str, Any] = {
+        "kind": "absent",
+        "first_date": today,
+        "last_date": today,
+        "reason": "illness",
+    }
     for key, value in change.items():
         values[key] = today + dt.timedelta(days=value) if isinstance(value, int) else value
     with pytest.raises(UserError) as refused:
@@ -129,10 +135,10 @@ def june(db):
     """2025年度 with a consecutive-absence rule (3) and a window rule (5 in 30 days)."""
     world = build_world(on=D(2025, 6, 1))
     admin = Actor.for_person(world.school_admin)
-    world.rule3 = services.alert_rule_create(
+    world.rule3 = services.alert_rule_create(  # type: ignore[attr-defined]
         actor=admin, school=world.school, kind="consecutive", threshold=3
     )
-    world.rule5 = services.alert_rule_create(
+    world.rule5 = services.alert_rule_create(  # type: ignore[attr-defined]
         actor=admin, school=world.school, kind="window", threshold=5, window_days=30
     )
     return world
