@@ -66,6 +66,7 @@ __all__ = [
     "access_health_for_entry",
     "access_health_records",
     "access_learner",
+    "access_learner_attendance",
     "access_notice_by_uuid",
     "access_register_class",
     "guardian_children",
@@ -310,6 +311,27 @@ def access_alert_by_uuid(actor: Actor, alert_uuid: uuid.UUID | str) -> Attendanc
         target_uuid=alert.uuid,
     )
     return alert
+
+
+def access_learner_attendance(actor: Actor, learner_uuid: uuid.UUID | str) -> Person:
+    """A learner whose own attendance record the actor may read: the learner, a guardian,
+    the homeroom teacher, and the school's administrator, principal and nurse."""
+    learner, _relation = access_learner(
+        actor,
+        learner_uuid,
+        category=C.ATTENDANCE,
+        purpose=Purpose.ATTENDANCE,
+        relations={
+            Relation.SELF,
+            Relation.GUARDIAN,
+            Relation.HOMEROOM_TEACHER,
+            Relation.SCHOOL_ADMIN,
+            Relation.PRINCIPAL,
+            Relation.NURSE,
+        },
+        action="attendance.learner.read",
+    )
+    return learner
 
 
 # --------------------------------------------------------------------------- notices

@@ -30,6 +30,14 @@ ITEMS: list[NavItem] = [
         order=21,
     ),
     NavItem(
+        "attendance:records",
+        "出欠の記録",
+        "Attendance record",
+        frozenset({"guardian", "learner"}),
+        icon="📅",
+        order=23,
+    ),
+    NavItem(
         "attendance:observation",
         "健康観察",
         "Health check",

@@ -26,7 +26,14 @@ from terakoya.attendance.models import (
     RegisterDay,
     SchoolAttendancePolicy,
 )
-from terakoya.roster.models import Enrolment, EnrolmentRole, Person, School, SchoolClass
+from terakoya.roster.models import (
+    ClassType,
+    Enrolment,
+    EnrolmentRole,
+    Person,
+    School,
+    SchoolClass,
+)
 
 #: Statuses that take a day out of 出席しなければならない日数 (they are not absences).
 EXCUSED = frozenset({Status.SUSPENDED, Status.MOURNING})
@@ -247,7 +254,23 @@ def summary_table(
 def learner_history(*, learner: Person, start: dt.date, end: dt.date) -> list[AttendanceEntry]:
     """A learner's day entries in a period (for the guardian's and learner's view)."""
     return list(
-        AttendanceEntry.objects.filter(
-            Q(period=0), learner=learner, date__gte=start, date__lte=end
-        ).order_by("date")
+        AttendanceEntry.objects.filter(Q(period=0), learner=learner, date__gte=start, date__lte=end)
+        .select_related("school_class")
+        .order_by("date")
+    )
+
+
+def learner_homerooms(*, learner: Person, start: dt.date, end: dt.date) -> list[SchoolClass]:
+    """The homeroom classes the learner was enrolled in during a period."""
+    return list(
+        SchoolClass.objects.filter(
+            class_type=ClassType.HOMEROOM,
+            enrolments__person=learner,
+            enrolments__role=EnrolmentRole.STUDENT,
+            enrolments__begin_date__lte=end,
+        )
+        .filter(Q(enrolments__end_date__isnull=True) | Q(enrolments__end_date__gte=start))
+        .select_related("school")
+        .distinct()
+        .order_by("pk")
     )

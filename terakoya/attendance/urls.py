@@ -25,6 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.alert_acknowledge,
         name="alert_acknowledge",
     ),
+    path("attendance/records/", views.records_index, name="records"),
+    path("attendance/learners/<uuid:learner_uuid>/", views.learner_record, name="learner"),
     path("attendance/notices/", views.notice_list, name="notice_list"),
     path("attendance/notices/new/", views.notice_new, name="notice_new"),
     path("attendance/notices/<uuid:notice_uuid>/", views.notice_detail, name="notice_detail"),

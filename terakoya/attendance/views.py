@@ -271,6 +271,51 @@ def alert_acknowledge(request: HttpRequest, alert_uuid: uuid.UUID) -> HttpRespon
 
 
 @_no_store
+@_signed_in
+def records_index(request: HttpRequest) -> HttpResponse:
+    """出欠の記録: a guardian's children, or the learner's own record."""
+    actor = request_actor(request)
+    people = list(access.guardian_children(actor))
+    if actor.has_role("learner") and actor.person is not None:
+        people.append(actor.person)
+    if len(people) == 1:
+        return HttpResponseRedirect(reverse("attendance:learner", args=[people[0].uuid]))
+    if not people:
+        raise NotFound()
+    return render(request, "attendance/records_index.html", {"people": people})
+
+
+@_no_store
+@_signed_in
+def learner_record(request: HttpRequest, learner_uuid: uuid.UUID) -> HttpResponse:
+    """One learner's attendance this 年度: the figures and every day that was not plain 出席."""
+    learner = access.access_learner_attendance(request_actor(request), learner_uuid)
+    start, end = clock.school_year_bounds(clock.school_year_of(clock.today()))
+    end = min(end, clock.today())
+    classes = selectors.learner_homerooms(learner=learner, start=start, end=end)
+    summaries = [
+        (
+            school_class,
+            selectors.learner_summary(
+                learner=learner, school_class=school_class, start=start, end=end
+            ),
+        )
+        for school_class in classes
+    ]
+    return render(
+        request,
+        "attendance/learner.html",
+        {
+            "learner": learner,
+            "summaries": summaries,
+            "history": selectors.learner_history(learner=learner, start=start, end=end),
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@_no_store
 @_roles("guardian")
 @require_http_methods(["GET", "POST"])
 def notice_new(request: HttpRequest) -> HttpResponse:

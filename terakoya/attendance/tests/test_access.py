@@ -259,3 +259,36 @@ def test_a_guardian_sees_only_their_own_childs_health_record(world, health, othe
         f"/attendance/health/learners/{world.learner.uuid}/"
     )
     assert forbidden.status_code == 404
+
+
+# --------------------------------------------------------------------------- a learner's record
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("guardian", 200),
+        ("learner", 200),
+        ("homeroom_teacher", 200),
+        ("school_admin", 200),
+        ("subject_teacher", 404),
+        ("stranger", 404),
+        ("board_analyst", 404),
+    ],
+)
+def test_who_reads_a_learners_attendance_record(world, persona, status):
+    page = world.client_for(world.persona(persona)).get(
+        f"/attendance/learners/{world.learner.uuid}/"
+    )
+    assert page.status_code == status
+
+
+def test_a_guardian_reads_only_their_own_childs_attendance(world, other_guardian):
+    client = world.client_for(other_guardian)
+    forbidden = client.get(f"/attendance/learners/{world.learner.uuid}/")
+    missing = client.get(f"/attendance/learners/{uuid.uuid4()}/")
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.content == missing.content
+    # Their own records page goes straight to their one child.
+    response = client.get("/attendance/records/")
+    assert response["Location"] == f"/attendance/learners/{world.classmate.uuid}/"

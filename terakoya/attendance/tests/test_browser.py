@@ -127,8 +127,8 @@ def test_notice_morning_view_register_and_alert_in_the_browser(world, live_serve
     tab.goto("/attendance/morning/")
     card = tab.get_by_test_id("alert")
     assert "山田 花子" in card.inner_text()
-    for day in expected:
-        assert day in card.inner_text()
+    for shown in expected:
+        assert shown in card.inner_text()
     tab.screenshot(path=str(SHOTS / "attendance-5-alert.png"), full_page=True)
     card.get_by_label("対応の記録(例: 保護者に電話し様子を確認)").fill("保護者に電話。通院済み。")
     card.get_by_role("button", name="確認して記録する").click()
