@@ -27,6 +27,7 @@ from terakoya.attendance.codes import (
 )
 from terakoya.attendance.models import (
     AbsenceNotice,
+    AlertRule,
     AttendanceAlert,
     HealthObservation,
     HealthRecord,
@@ -62,6 +63,7 @@ from terakoya.roster.models import (
 __all__ = [
     "HealthView",
     "NotFound",
+    "access_admin_school",
     "access_alert_by_uuid",
     "access_health_for_entry",
     "access_health_records",
@@ -69,6 +71,7 @@ __all__ = [
     "access_learner_attendance",
     "access_notice_by_uuid",
     "access_register_class",
+    "access_school_rule",
     "guardian_children",
     "homeroom_classes",
     "nurse_classes",
@@ -146,6 +149,24 @@ def homeroom_classes(actor: Actor, *, on: dt.date | None = None) -> list[SchoolC
         .select_related("school", "school__board")
         .order_by("name")
     )
+
+
+def access_admin_school(actor: Actor) -> School:
+    """The school the actor administers (the first, if several), or NotFound."""
+    school = (
+        School.objects.filter(pk__in=actor.school_ids(Role.SCHOOL_ADMIN)).order_by("pk").first()
+    )
+    if school is None:
+        raise NotFound()
+    return school
+
+
+def access_school_rule(actor: Actor, school: School, rule_uuid: uuid.UUID | str) -> AlertRule:
+    """One of the administered school's alert rules, or NotFound."""
+    rule = AlertRule.objects.filter(uuid=_uuid(rule_uuid), school=school).first()
+    if rule is None:
+        raise NotFound()
+    return rule
 
 
 def nurse_classes(actor: Actor) -> list[SchoolClass]:

@@ -6,6 +6,14 @@ from terakoya.web.nav import NavItem
 
 ITEMS: list[NavItem] = [
     NavItem(
+        "attendance:school_settings",
+        "学校暦・出欠の設定",
+        "Calendar & attendance settings",
+        frozenset({"school_admin"}),
+        icon="🗓",
+        order=60,
+    ),
+    NavItem(
         "attendance:morning",
         "朝の確認・出席簿",
         "Morning check & register",

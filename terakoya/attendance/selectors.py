@@ -20,6 +20,7 @@ from terakoya.attendance.codes import (
 )
 from terakoya.attendance.models import (
     AbsenceNotice,
+    AlertRule,
     AttendanceAlert,
     AttendanceEntry,
     CalendarException,
@@ -274,3 +275,15 @@ def learner_homerooms(*, learner: Person, start: dt.date, end: dt.date) -> list[
         .distinct()
         .order_by("pk")
     )
+
+
+def calendar_exceptions(*, school: School, start: dt.date, end: dt.date) -> list[CalendarException]:
+    return list(
+        CalendarException.objects.filter(school=school, date__gte=start, date__lte=end).order_by(
+            "date"
+        )
+    )
+
+
+def alert_rules(*, school: School) -> list[AlertRule]:
+    return list(AlertRule.objects.filter(school=school).order_by("-active", "kind", "threshold"))

@@ -116,6 +116,20 @@ def calendar_set_open(*, actor: Actor, school: School, day: dt.date, label: str)
     )
 
 
+@transaction.atomic
+def calendar_clear(*, actor: Actor, school: School, day: dt.date) -> None:
+    """Return ``day`` to the weekday rule."""
+    CalendarException.objects.filter(school=school, date=day).delete()
+    audit_record(
+        actor=_who(actor, "school_admin"),
+        action="attendance.calendar.change",
+        outcome=AuditOutcome.CHANGED,
+        purpose="attendance",
+        school_uuid=school.uuid,
+        target_type="attendance.calendarexception",
+    )
+
+
 # --------------------------------------------------------------------------- policies
 
 
@@ -490,6 +504,22 @@ def alert_rule_create(
         outcome=AuditOutcome.CHANGED,
         purpose="attendance",
         school_uuid=school.uuid,
+        target_type="attendance.alertrule",
+        target_uuid=rule.uuid,
+    )
+    return rule
+
+
+@transaction.atomic
+def alert_rule_set_active(*, actor: Actor, rule: AlertRule, active: bool) -> AlertRule:
+    rule.active = active
+    rule.save(update_fields=["active", "updated_at"])
+    audit_record(
+        actor=_who(actor, "school_admin"),
+        action="attendance.alert_rule.change",
+        outcome=AuditOutcome.CHANGED,
+        purpose="attendance",
+        school_uuid=rule.school.uuid,
         target_type="attendance.alertrule",
         target_uuid=rule.uuid,
     )

@@ -536,3 +536,95 @@ def health_edit(request: HttpRequest, learner_uuid: uuid.UUID) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+# --------------------------------------------------------------------------- school settings
+
+
+@_no_store
+@_roles("school_admin")
+@require_http_methods(["GET", "POST"])
+def school_settings(request: HttpRequest) -> HttpResponse:
+    """The school's calendar, alert rules, health fields for teachers and periods per day."""
+    actor = request_actor(request)
+    school = access.access_admin_school(actor)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "closed":
+                first = parse_date(request.POST.get("first", ""), location="first")
+                last = parse_date(request.POST.get("last", ""), location="last") or first
+                if first is None or last is None:
+                    raise UserError("日付を入力してください。", "Enter a date.", location="first")
+                services.calendar_set_closed(
+                    actor=actor,
+                    school=school,
+                    first=first,
+                    last=last,
+                    label=request.POST.get("label", ""),
+                )
+            elif action == "open":
+                day = parse_date(request.POST.get("day", ""), location="day")
+                if day is None:
+                    raise UserError("日付を入力してください。", "Enter a date.", location="day")
+                services.calendar_set_open(
+                    actor=actor, school=school, day=day, label=request.POST.get("label", "")
+                )
+            elif action == "clear":
+                day = parse_date(request.POST.get("day", ""), location="day")
+                if day is not None:
+                    services.calendar_clear(actor=actor, school=school, day=day)
+            elif action == "rule":
+                services.alert_rule_create(
+                    actor=actor,
+                    school=school,
+                    kind=request.POST.get("kind", ""),
+                    threshold=_int(request.POST.get("threshold", ""), location="threshold"),
+                    window_days=_int(
+                        request.POST.get("window_days", "0") or "0", location="window_days"
+                    ),
+                )
+            elif action in ("rule_off", "rule_on"):
+                rule = access.access_school_rule(actor, school, request.POST.get("rule", ""))
+                services.alert_rule_set_active(actor=actor, rule=rule, active=action == "rule_on")
+            elif action == "policy":
+                services.policy_set(
+                    actor=actor,
+                    school=school,
+                    periods_per_day=_int(
+                        request.POST.get("periods_per_day", "0"), location="periods_per_day"
+                    ),
+                    health_teaching_fields=request.POST.getlist("health_teaching_fields"),
+                )
+            else:
+                raise NotFound()
+        except UserError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("保存しました。"))
+        return HttpResponseRedirect(reverse("attendance:school_settings"))
+    year_start, year_end = clock.school_year_bounds(clock.school_year_of(clock.today()))
+    policy = selectors.policy_for(school)
+    return render(
+        request,
+        "attendance/school_settings.html",
+        {
+            "school": school,
+            "exceptions": selectors.calendar_exceptions(
+                school=school, start=year_start, end=year_end
+            ),
+            "school_days": len(
+                selectors.school_days(school=school, start=year_start, end=year_end)
+            ),
+            "rules": selectors.alert_rules(school=school),
+            "policy": policy,
+            "health_labels": HEALTH_LABELS,
+        },
+    )
+
+
+def _int(text: str, *, location: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError as exc:
+        raise UserError("数字を入力してください。", "Enter a number.", location=location) from exc
