@@ -13,6 +13,7 @@ from terakoya.privacy.gate import Actor, NotFound
 from terakoya.privacy.models import AuditEntry
 from terakoya.roster import services as roster
 from terakoya.roster.models import Role
+from terakoya.testing import assert_same_not_found
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +89,7 @@ def test_with_no_field_marked_the_homeroom_teacher_gets_the_same_404(world, heal
 def test_others_cannot_read_health_fields_the_school_has_not_marked(world, health, persona):
     forbidden = _health_page(world, persona, world.learner.uuid)
     missing = _health_page(world, persona, uuid.uuid4())
-    assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.content == missing.content
+    assert_same_not_found(forbidden, missing)
 
 
 def test_every_health_read_is_audited_even_the_learners_own(world, health):
@@ -138,8 +138,7 @@ def test_a_stranger_gets_the_same_404_as_for_a_class_that_does_not_exist(world, 
     client = world.client_for(world.stranger)
     forbidden = client.get(f"/attendance/classes/{world.homeroom.uuid}/{path}")
     missing = client.get(f"/attendance/classes/{uuid.uuid4()}/{path}")
-    assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.content == missing.content
+    assert_same_not_found(forbidden, missing)
 
 
 @pytest.mark.parametrize(
@@ -214,8 +213,7 @@ def test_a_guardian_sees_only_their_own_childs_notice(world, other_guardian):
     other = world.client_for(other_guardian)
     forbidden = other.get(f"/attendance/notices/{notice.uuid}/")
     missing = other.get(f"/attendance/notices/{uuid.uuid4()}/")
-    assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.content == missing.content
+    assert_same_not_found(forbidden, missing)
     assert "山田" not in other.get("/attendance/notices/").content.decode()
 
 
@@ -287,8 +285,7 @@ def test_a_guardian_reads_only_their_own_childs_attendance(world, other_guardian
     client = world.client_for(other_guardian)
     forbidden = client.get(f"/attendance/learners/{world.learner.uuid}/")
     missing = client.get(f"/attendance/learners/{uuid.uuid4()}/")
-    assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.content == missing.content
+    assert_same_not_found(forbidden, missing)
     # Their own records page goes straight to their one child.
     response = client.get("/attendance/records/")
     assert response["Location"] == f"/attendance/learners/{world.classmate.uuid}/"

@@ -17,6 +17,7 @@ from terakoya.privacy.models import AuditEntry
 from terakoya.privacy.registry import PersonalData, declaration_for
 from terakoya.roster import services as roster
 from terakoya.roster.models import Role
+from terakoya.testing import assert_same_not_found
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,7 @@ def test_others_get_the_same_404_as_for_a_note_that_does_not_exist(world, note, 
     client = world.client_for(world.persona(persona))
     forbidden = client.get(f"/guidance/notes/{note.uuid}/")
     missing = client.get(f"/guidance/notes/{uuid.uuid4()}/")
-    assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.content == missing.content
+    assert_same_not_found(forbidden, missing)
 
 
 def test_another_teacher_of_the_learner_cannot_detect_that_a_note_exists(world):
@@ -119,8 +119,7 @@ def test_a_stranger_cannot_open_the_learners_notes_page(world):
     client = world.client_for(world.stranger)
     forbidden = client.get(f"/guidance/learners/{world.learner.uuid}/")
     missing = client.get(f"/guidance/learners/{uuid.uuid4()}/")
-    assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.content == missing.content
+    assert_same_not_found(forbidden, missing)
 
 
 def test_reads_are_audited_and_a_denied_read_too(world, note):
