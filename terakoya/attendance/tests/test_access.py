@@ -289,3 +289,13 @@ def test_a_guardian_reads_only_their_own_childs_attendance(world, other_guardian
     # Their own records page goes straight to their one child.
     response = client.get("/attendance/records/")
     assert response["Location"] == f"/attendance/learners/{world.classmate.uuid}/"
+
+
+def test_the_register_speaks_english_when_asked(world):
+    from django.conf import settings
+
+    client = world.client_for(world.homeroom_teacher)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(f"/attendance/classes/{world.homeroom.uuid}/register/").content.decode()
+    assert "Save the register" in text
+    assert "Absent" in text
