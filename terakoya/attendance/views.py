@@ -57,11 +57,11 @@ def _no_store(view: F) -> F:
 
 def _roles(*roles: str) -> Callable[[F], F]:
     """``actor_required`` with roles, typed for mypy."""
-    return cast(Callable[[F], F], actor_required(roles=roles))
+    return actor_required(roles=roles)
 
 
 def _signed_in(view: F) -> F:
-    return cast(F, actor_required(view))
+    return actor_required(view)
 
 
 def _error(request: HttpRequest, error: UserError) -> None:
