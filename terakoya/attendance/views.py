@@ -112,6 +112,13 @@ def register(request: HttpRequest, class_uuid: uuid.UUID, day: str = "") -> Http
         date = parse_date(day, location="date") or clock.today()
     except UserError as exc:
         raise NotFound() from exc
+    periods = selectors.policy_for(school_class.school).periods_per_day
+    try:
+        period = int(request.GET.get("period", "0"))
+    except ValueError as exc:
+        raise NotFound() from exc
+    if not 0 <= period <= periods:
+        raise NotFound()
     enrolments = access.register_learners(actor, school_class, on=date)
     learners = [p for _e, p in enrolments]
     notices = access.scope_class_notices(actor, school_class, learners, day=date)
@@ -133,8 +140,10 @@ def register(request: HttpRequest, class_uuid: uuid.UUID, day: str = "") -> Http
                 learners=learners,
                 marks=marks,
                 notices=notices,
+                period=period,
             )
-            services.notice_mark_seen(actor=actor, notices=notices)
+            if period == 0:
+                services.notice_mark_seen(actor=actor, notices=notices)
         except UserError as exc:
             _error(request, exc)
         else:
@@ -145,12 +154,12 @@ def register(request: HttpRequest, class_uuid: uuid.UUID, day: str = "") -> Http
                     _("確認アラート: %(name)s さん(%(days)s)")
                     % {"name": alert.learner.full_name, "days": "、".join(alert.evidence)},
                 )
-            return HttpResponseRedirect(
-                reverse("attendance:register_day", args=[school_class.uuid, date.isoformat()])
-            )
-    entries = selectors.register_entries(school_class=school_class, day=date)
-    taken = selectors.register_taken(school_class=school_class, day=date)
-    prefill = {} if taken else services.marks_from_notices(notices, date)
+            url = reverse("attendance:register_day", args=[school_class.uuid, date.isoformat()])
+            return HttpResponseRedirect(f"{url}?period={period}" if period else url)
+    entries = selectors.register_entries(school_class=school_class, day=date, period=period)
+    taken = selectors.register_taken(school_class=school_class, day=date, period=period)
+    # Notices fill the day's register; period registers start from everyone present.
+    prefill = {} if taken or period else services.marks_from_notices(notices, date)
     rows = []
     for enrolment, learner in enrolments:
         entry = entries.get(learner.pk)
@@ -172,8 +181,15 @@ def register(request: HttpRequest, class_uuid: uuid.UUID, day: str = "") -> Http
         {
             "school_class": school_class,
             "date": date,
-            "previous": date - dt.timedelta(days=1),
+            "previous": next(
+                iter(
+                    selectors.previous_school_days(school=school_class.school, before=date, count=1)
+                ),
+                date - dt.timedelta(days=1),
+            ),
             "next": date + dt.timedelta(days=1) if date < clock.today() else None,
+            "period": period,
+            "periods": range(1, periods + 1),
             "rows": rows,
             "taken": taken,
             "school_day": selectors.is_school_day(school=school_class.school, day=date),

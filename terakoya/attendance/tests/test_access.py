@@ -299,3 +299,30 @@ def test_the_register_speaks_english_when_asked(world):
     text = client.get(f"/attendance/classes/{world.homeroom.uuid}/register/").content.decode()
     assert "Save the register" in text
     assert "Absent" in text
+
+
+def test_a_school_with_periods_keeps_a_register_per_period_apart_from_the_day(world):
+    from terakoya.attendance import selectors as sel
+
+    today = clock.today()
+    admin = Actor.for_person(world.school_admin)
+    if not sel.is_school_day(school=world.school, day=today):
+        services.calendar_set_open(actor=admin, school=world.school, day=today, label="t")
+    client = world.client_for(world.homeroom_teacher)
+    url = f"/attendance/classes/{world.homeroom.uuid}/register/"
+    assert client.get(url + "?period=2").status_code == 404  # no periods yet
+    services.policy_set(actor=admin, school=world.school, periods_per_day=6)
+    assert "2時限" in client.get(url + "?period=2").content.decode()
+    client.post(url + "?period=2", {f"status-{world.learner.uuid}": "late"})
+    assert (
+        sel.register_entries(school_class=world.homeroom, day=today, period=2)[
+            world.learner.pk
+        ].status
+        == "late"
+    )
+    assert sel.register_entries(school_class=world.homeroom, day=today) == {}
+    start, end = today.replace(day=1), today
+    summary = sel.learner_summary(
+        learner=world.learner, school_class=world.homeroom, start=start, end=end
+    )
+    assert summary.late == 0  # period entries do not count towards the day figures
