@@ -51,6 +51,7 @@ from terakoya.privacy.gate import (
 )
 from terakoya.privacy.purposes import Purpose
 from terakoya.roster.models import (
+    Board,
     ClassType,
     Enrolment,
     GuardianLink,
@@ -63,6 +64,7 @@ from terakoya.roster.models import (
 __all__ = [
     "HealthView",
     "NotFound",
+    "access_admin_board",
     "access_admin_school",
     "access_alert_by_uuid",
     "access_health_for_entry",
@@ -159,6 +161,14 @@ def access_admin_school(actor: Actor) -> School:
     if school is None:
         raise NotFound()
     return school
+
+
+def access_admin_board(actor: Actor) -> Board:
+    """The board the actor administers (board_admin role), or NotFound."""
+    board = Board.objects.filter(pk__in=actor.board_ids(Role.BOARD_ADMIN)).order_by("pk").first()
+    if board is None:
+        raise NotFound()
+    return board
 
 
 def access_school_rule(actor: Actor, school: School, rule_uuid: uuid.UUID | str) -> AlertRule:

@@ -6,6 +6,14 @@ from terakoya.web.nav import NavItem
 
 ITEMS: list[NavItem] = [
     NavItem(
+        "attendance:board_settings",
+        "出欠データの設定",
+        "Attendance data settings",
+        frozenset({"board_admin"}),
+        icon="⚙",
+        order=70,
+    ),
+    NavItem(
         "attendance:school_settings",
         "学校暦・出欠の設定",
         "Calendar & attendance settings",

@@ -11,6 +11,12 @@ app_name = "attendance"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("attendance/morning/", views.morning, name="morning"),
     path("attendance/settings/", views.school_settings, name="school_settings"),
+    path("attendance/board/", views.board_settings, name="board_settings"),
+    path(
+        "attendance/classes/<uuid:class_uuid>/observation/",
+        views.class_observation,
+        name="class_observation",
+    ),
     path("attendance/classes/<uuid:class_uuid>/register/", views.register, name="register"),
     path(
         "attendance/classes/<uuid:class_uuid>/register/<str:day>/",

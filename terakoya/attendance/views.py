@@ -644,3 +644,66 @@ def _int(text: str, *, location: str) -> int:
         return int(text.strip())
     except ValueError as exc:
         raise UserError("数字を入力してください。", "Enter a number.", location=location) from exc
+
+
+@_no_store
+@_roles("board_admin")
+@require_http_methods(["GET", "POST"])
+def board_settings(request: HttpRequest) -> HttpResponse:
+    """The board's switch for attendance as xAPI statements (off by default)."""
+    actor = request_actor(request)
+    board = access.access_admin_board(actor)
+    if request.method == "POST":
+        services.board_set_xapi_statements(
+            actor=actor, board=board, enabled=request.POST.get("xapi") == "on"
+        )
+        messages.success(request, _("保存しました。"))
+        return HttpResponseRedirect(reverse("attendance:board_settings"))
+    return render(
+        request,
+        "attendance/board_settings.html",
+        {"board": board, "enabled": services.xapi_statements_enabled(board)},
+    )
+
+
+@_no_store
+@_roles("teacher")
+@require_http_methods(["GET", "POST"])
+def class_observation(request: HttpRequest, class_uuid: uuid.UUID) -> HttpResponse:
+    """The homeroom teacher's 健康観察 for the class: everyone 元気 unless tapped."""
+    actor = request_actor(request)
+    school_class = access.access_register_class(actor, class_uuid, write=True)
+    today = clock.today()
+    learners = [p for _e, p in access.register_learners(actor, school_class, on=today)]
+    if request.method == "POST":
+        saved = 0
+        try:
+            for learner in learners:
+                condition = request.POST.get(f"condition-{learner.uuid}", "well")
+                temperature = request.POST.get(f"temperature-{learner.uuid}", "")
+                if condition == "well" and not temperature:
+                    continue
+                person, relation, school = access.access_learner_for_observation(
+                    actor, learner.uuid
+                )
+                services.observation_save(
+                    actor=actor,
+                    learner=person,
+                    school=school,
+                    day=today,
+                    values={"condition": condition, "temperature": temperature},
+                    role=str(relation),
+                )
+                saved += 1
+        except UserError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("健康観察を保存しました。"))
+        return HttpResponseRedirect(reverse("attendance:class_observation", args=[class_uuid]))
+    observations = access.scope_class_observations(actor, school_class, learners, day=today)
+    rows = [(learner, observations.get(learner.pk)) for learner in learners]
+    return render(
+        request,
+        "attendance/class_observation.html",
+        {"school_class": school_class, "rows": rows, "today": today},
+    )

@@ -61,3 +61,40 @@ def test_marking_a_health_field_for_teachers_through_the_page(world):
 )
 def test_only_the_administrator_opens_the_settings(world, persona):
     assert world.client_for(world.persona(persona)).get("/attendance/settings/").status_code == 404
+
+
+def test_a_board_administrator_switches_xapi_statements_on(world):
+    from terakoya.attendance import services
+    from terakoya.roster import services as roster
+
+    admin = roster.person_create(family_name="森", given_name="学")
+    roster.user_for_person(person=admin, username="board_admin", password="pw-123456789")
+    roster.membership_create(
+        person=admin,
+        role="board_admin",
+        board=world.board,
+        school=None,
+        begin_date=world.year.start_date,
+    )
+    assert services.xapi_statements_enabled(world.board) is False
+    client = world.client_for(admin)
+    assert client.get("/attendance/board/").status_code == 200
+    client.post("/attendance/board/", {"xapi": "on"})
+    assert services.xapi_statements_enabled(world.board) is True
+    client.post("/attendance/board/", {})
+    assert services.xapi_statements_enabled(world.board) is False
+    for persona in ("school_admin", "board_analyst", "principal"):
+        assert world.client_for(world.persona(persona)).get("/attendance/board/").status_code == 404
+
+
+def test_the_homeroom_teacher_records_the_class_health_check(world):
+    client = world.client_for(world.homeroom_teacher)
+    url = f"/attendance/classes/{world.homeroom.uuid}/observation/"
+    client.post(
+        url,
+        {f"condition-{world.learner.uuid}": "unwell", f"temperature-{world.learner.uuid}": "37.9"},
+    )
+    morning = client.get("/attendance/morning/").content.decode()
+    assert "健康観察で体調不良" in morning
+    assert "37.9" in morning
+    assert world.client_for(world.subject_teacher).get(url).status_code == 404
