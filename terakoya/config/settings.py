@@ -150,7 +150,7 @@ def _database(url: str) -> dict[str, Any]:
     return config
 
 
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'terakoya.sqlite3'}")
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'terakoya.sqlite3'}"
 DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -211,6 +211,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads: materials have their own, explicit limit in the courses app.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
