@@ -10,11 +10,12 @@ import importlib
 from typing import Any
 
 
-def learning_event_record(*, statement: dict[str, Any], school_id: int) -> None:
-    """Store one learning-event statement in the LRS, in the caller's transaction.
+def learning_event_record(*, statement: dict[str, Any], school: Any) -> None:
+    """Store one learning-event statement in the school's LRS, in the caller's transaction.
 
-    Until ``terakoya.records.services.statement_store`` exists on main this records nothing
-    (docs/decisions/0142-xapi-learning-events.md); wiring it is this one call.
+    Goes through the LRS's single write path, ``terakoya.records.services.statement_store``
+    (validation, guards, learner resolution, audit). Until that service is on main this
+    records nothing (docs/decisions/0142-xapi-learning-events.md).
     """
     try:
         lrs = importlib.import_module("terakoya.records.services")
@@ -23,4 +24,4 @@ def learning_event_record(*, statement: dict[str, Any], school_id: int) -> None:
     store = getattr(lrs, "statement_store", None)
     if store is None:
         return
-    store(statements=[statement], school_id=school_id)
+    store(school=school, statements=[statement])

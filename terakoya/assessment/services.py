@@ -131,7 +131,7 @@ def _record(
         instructor_uuid=instructor.uuid if instructor is not None else None,
         context_extensions=context_extensions,
     )
-    learning_event_record(statement=statement, school_id=drill.school_id)
+    learning_event_record(statement=statement, school=drill.school)
     return statement
 
 

@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-XAPI_VERSION = "1.0.3"
+XAPI_VERSION = "2.0.0"
 EXT = "https://w3id.org/japan-xapi/extensions/"
 JP_CATEGORY = "https://w3id.org/xapi/jpedudataspec/v/1"
 PLATFORM = "Terakoya"
