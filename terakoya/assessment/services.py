@@ -41,10 +41,13 @@ from terakoya.courses.models import Course
 from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record
 from terakoya.privacy.guards import check_text, scan
 from terakoya.privacy.models import AuditOutcome
+from terakoya.privacy.purposes import Purpose
 from terakoya.roster.models import Person, School
 
 #: Answers sent up to this long after the time limit still count (a tablet on a slow school
 #: network must not lose the last answer to latency).
+GRADING_PURPOSE = Purpose.GRADING
+
 DEADLINE_GRACE = dt.timedelta(seconds=60)
 
 
@@ -377,21 +380,39 @@ def _choose_questions(drill: Drill, seed: int) -> list[Question]:
     return [item.question for item in drill.items.select_related("question")]
 
 
-def drill_assigned_record(
+def assignment_assigned_record(
     *,
-    drill: Drill,
+    course: Course,
     learners: Iterable[Person],
-    at: dt.datetime | None = None,
+    drill: Drill | None = None,
+    material: Any = None,
     due_at: dt.datetime | None = None,
+    at: dt.datetime | None = None,
 ) -> int:
-    """Record the "assigned" event for each learner (called when a drill is assigned)."""
+    """Record the "assigned" learning event (verb shared) for each learner given the task."""
     when = at or clock.now()
     extensions = {xapi.EXT + "due-date": due_at.isoformat()} if due_at else None
+    if drill is not None:
+        activity = drill_activity(drill)
+    else:
+        activity = xapi.Activity(
+            kind="material",
+            key=material.uuid,
+            title=material.title,
+            activity_type=xapi.TYPE_MATERIAL,
+        )
     count = 0
     for learner in learners:
-        _record(
-            event="assigned", drill=drill, learner=learner, at=when, context_extensions=extensions
+        statement = xapi.statement_build(
+            event="assigned",
+            ctx=learning_context(course, codes=activity.codes),
+            learner_uuid=learner.uuid,
+            activity=activity,
+            at=when,
+            statement_id=uuid.uuid4(),
+            context_extensions=extensions,
         )
+        learning_event_record(statement=statement, school=course.school)
         count += 1
     return count
 

@@ -16,7 +16,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
+from terakoya.assessment import services as assessment
+from terakoya.assessment.models import Drill
+from terakoya.core import clock
 from terakoya.core.errors import UserError
 from terakoya.courses.codes import code_problem, code_validate
 from terakoya.courses.models import (
@@ -30,7 +34,7 @@ from terakoya.courses.models import (
 from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record
 from terakoya.privacy.guards import check_text
 from terakoya.privacy.models import AuditOutcome
-from terakoya.roster.models import LearnerGroup, Person, SchoolClass
+from terakoya.roster.models import EnrolmentRole, LearnerGroup, Person, SchoolClass
 
 #: Upload limits: size, and the types a school tablet can open safely. Checked on the bytes'
 #: signature as well as the extension, so a renamed executable is refused.
@@ -214,7 +218,7 @@ def assignment_create(
     open_at: dt.datetime,
     due_at: dt.datetime | None = None,
     material: Material | None = None,
-    drill: object | None = None,
+    drill: Drill | None = None,
     target_class: SchoolClass | None = None,
     target_group: LearnerGroup | None = None,
     target_learner: Person | None = None,
@@ -252,15 +256,40 @@ def assignment_create(
         title=title,
         instructions=instructions,
         material=material,
-        drill=drill,  # type: ignore[misc]
+        drill=drill,
         target_class=target_class,
         target_group=target_group,
         target_learner=target_learner,
         open_at=open_at,
         due_at=due_at,
     )
+    assessment.assignment_assigned_record(
+        course=course,
+        learners=_assignees(assignment),
+        drill=assignment.drill,
+        material=assignment.material,
+        due_at=due_at,
+    )
     _audit(actor, "course.assignment.create", assignment, school_uuid=course.school.uuid)
     return assignment
+
+
+def _assignees(assignment: Assignment) -> list[Person]:
+    """The learners an assignment reaches today (for the "assigned" learning events)."""
+    if assignment.target_learner is not None:
+        return [assignment.target_learner]
+    if assignment.target_group is not None:
+        return list(assignment.target_group.members.all())
+    day = clock.today()
+    return list(
+        Person.objects.filter(
+            enrolments__school_class=assignment.target_class,
+            enrolments__role=EnrolmentRole.STUDENT,
+            enrolments__begin_date__lte=day,
+        )
+        .filter(Q(enrolments__end_date__isnull=True) | Q(enrolments__end_date__gte=day))
+        .distinct()
+    )
 
 
 # ---------------------------------------------------------------- the official code table
