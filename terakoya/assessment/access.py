@@ -229,3 +229,8 @@ def attempt_learner_name(attempt: Attempt) -> str:
 
 def drill_questions_count(drill: Drill) -> int:
     return drill.pool_size if drill.selection == "random" else drill.items.count()
+
+
+def school_by_code(code: str) -> School | None:
+    """A school by its 学校コード (for management commands run by an operator)."""
+    return School.objects.filter(code=code.strip()).first()
