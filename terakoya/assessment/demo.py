@@ -8,60 +8,20 @@ codes are the real ones from reference/codes.md; the questions are Terakoya's ow
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from terakoya.assessment import services
 from terakoya.core import clock
 from terakoya.courses import services as courses
 from terakoya.roster.demo_context import DemoContext
 
-#: 小学校(平成29) 社会 第3学年 (ア) 身近な地域や自分たちの市の様子を大まかに理解すること, its parent,
-#: and 小6 社会 (織田信長) — reference/codes.md.
+#: 小学校(平成29) 社会 第3学年 (ア) 身近な地域や自分たちの市の様子を大まかに理解すること,
+#: its parent, and 小6 社会 (織田信長) — reference/codes.md.
 CODE_P3_LOCAL = "8220233111000000"
 CODE_P3_PARENT = "8220233110000000"
 CODE_P6_NOBUNAGA = "8220265232000000"
 
-DEMO_GIFT = f"""
-// [tag:{CODE_P3_LOCAL}]
-::ほうい:: |地図《ちず》で 上は どの ほうい? {{
-  =北(きた) # せいかい! 地図の 上は ふつう 北です
-  ~南(みなみ) # 南は 下だよ
-  ~東(ひがし) # 東は 右だよ
-  ~西(にし) # 西は 左だよ
-}}
-
-// [tag:{CODE_P3_LOCAL}]
-::しやくしょ:: |市役所《しやくしょ》の |地図記号《ちずきごう》は ◎ である。 {{TRUE#もういちど みてみよう#そのとおり!}}
-
-// [tag:{CODE_P3_LOCAL}]
-::ちずきごう:: |地図記号《ちずきごう》と たてものを むすぼう。 {{
-  =文 -> 学校(がっこう)
-  =〒 -> ゆうびんきょく
-  =◎ -> 市役所(しやくしょ)
-}}
-
-// [tag:{CODE_P3_LOCAL}]
-::ほういじしん:: ほういじしんの はりの 色の ついた ほうは どの ほうい? {{=北 # せいかい =きた}}
-
-// [tag:{CODE_P3_LOCAL}]
-::まちの ようす:: えきの まわりには お店が {{~すくない =おおい # せいかい}} ことが 多い。
-
-// [tag:{CODE_P3_LOCAL}]
-::すきな ところ:: あなたの まちの すきな ところを かこう。 {{}}
-
-::いちにち:: 1日は 何時間? {{#24}}
-
-// [tag:{CODE_P6_NOBUNAGA}]
-::ながしの:: |長篠《ながしの》の |戦《たたか》いで |鉄砲《てっぽう》を 使って |武田《たけだ》|軍《ぐん》を やぶった |武将《ぶしょう》は? {{
-  =織田信長 # せいかい =おだのぶなが
-}}
-
-// [tag:{CODE_P6_NOBUNAGA}]
-::らくいち:: |織田信長《おだのぶなが》が |安土《あづち》で |商工業《しょうこうぎょう》を さかんにするために 行った ことを えらぼう。 {{
-  =楽市・楽座 # せいかい
-  ~|参勤交代《さんきんこうたい》 # これは 江戸幕府の しくみです
-  ~|刀狩《かたながり》 # これは 豊臣秀吉です
-}}
-"""
+DEMO_GIFT = (Path(__file__).parent / "demo_data" / "questions.gift").read_text(encoding="utf-8")
 
 DEMO_ORDERING_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 <quiz>
