@@ -273,6 +273,97 @@ def user_for_person(*, person: Person, username: str, password: str | None) -> A
     return user
 
 
+def _username_base(role: str, school: School | None) -> str:
+    prefix = {
+        Role.LEARNER: "s",
+        Role.GUARDIAN: "g",
+    }.get(Role(role), "t")
+    code = school.code[-6:-1].lower() if school is not None else "board"
+    return f"{prefix}{code}"
+
+
+def username_allocate(*, role: str, school: School | None) -> str:
+    """A new unique username: role letter + part of the school code + a serial number."""
+    user_model = get_user_model()
+    base = _username_base(role, school)
+    taken = set(
+        user_model.objects.filter(username__startswith=base).values_list("username", flat=True)
+    )
+    serial = len(taken) + 1
+    while f"{base}{serial:04d}" in taken:
+        serial += 1
+    return f"{base}{serial:04d}"
+
+
+@transaction.atomic
+def person_register(
+    *,
+    school: School,
+    role: str,
+    actor: AuditActor,
+    person_fields: dict[str, Any],
+    grade: str = "",
+    homeroom: SchoolClass | None = None,
+    shusseki_no: int | None = None,
+    children: list[Person] | None = None,
+    relationship: str = "",
+    username: str | None = None,
+    password: str | None = None,
+    begin_date: dt.date | None = None,
+) -> Person:
+    """Register a learner, guardian or member of staff in a school, with a sign-in account.
+
+    The one write path for the registration form, the JSON API and the demo seed: creates the
+    person, their membership (role, grade), a homeroom enrolment for learners, guardian links
+    for guardians, and the account (``password`` None leaves it unusable until a credential is
+    issued). Raises UserError or ValidationError before anything is written.
+    """
+    if role == Role.LEARNER and not grade:
+        raise UserError("学年を選んでください。", "Choose a grade.", location="grade")
+    if role == Role.GUARDIAN and not children:
+        raise UserError(
+            "保護者には、少なくとも1人の児童生徒を結び付けてください。",
+            "Link a guardian to at least one learner.",
+            location="children",
+        )
+    if homeroom is not None and homeroom.school_id != school.pk:
+        raise UserError(
+            "別の学校のクラスです。", "That class belongs to another school.", location="homeroom"
+        )
+    person = person_create(actor=actor, school=school, **person_fields)
+    membership_create(
+        person=person,
+        role=role,
+        board=school.board,
+        school=school,
+        grade=grade,
+        begin_date=begin_date,
+        actor=actor,
+    )
+    if role == Role.LEARNER and homeroom is not None:
+        enrolment_create(
+            person=person,
+            school_class=homeroom,
+            shusseki_no=shusseki_no,
+            begin_date=begin_date,
+            actor=actor,
+        )
+    for child in children or []:
+        guardian_link_create(
+            guardian=person,
+            learner=child,
+            relationship=relationship,
+            begin_date=begin_date,
+            actor=actor,
+        )
+    user_for_person(
+        person=person,
+        username=username or username_allocate(role=role, school=school),
+        password=password,
+    )
+    return person
+
+
 __all__ = [
     "Role",
     "board_create",
