@@ -7,8 +7,7 @@ Missing and forbidden are the same 404.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -32,10 +31,9 @@ from terakoya.web.auth import actor_required, request_actor
 LEARNER = "learner"
 TEACHER = "teacher"
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
 #: ``actor_required`` with a role, typed for mypy (the decorator itself returns Any).
-learner_view = cast(Callable[[V], V], actor_required(roles=[LEARNER]))
-teacher_view = cast(Callable[[V], V], actor_required(roles=[TEACHER]))
+learner_view = actor_required(roles=[LEARNER])
+teacher_view = actor_required(roles=[TEACHER])
 
 
 def _error_text(error: UserError) -> str:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,10 +25,9 @@ from terakoya.privacy.gate import scope_class_learners, teaching_classes
 from terakoya.privacy.purposes import Purpose
 from terakoya.web.auth import actor_required, request_actor
 
-V = TypeVar("V", bound=Callable[..., HttpResponseBase])
-teacher_view = cast(Callable[[V], V], actor_required(roles=["teacher"]))
-learner_view = cast(Callable[[V], V], actor_required(roles=["learner"]))
-member_view = cast(Callable[[V], V], actor_required())
+teacher_view = actor_required(roles=["teacher"])
+learner_view = actor_required(roles=["learner"])
+member_view = actor_required()
 
 
 def _err(error: UserError) -> str:
@@ -244,16 +242,18 @@ def material_detail(request: HttpRequest, material_uuid: uuid.UUID) -> HttpRespo
 
 
 @member_view
-def material_download(request: HttpRequest, material_uuid: uuid.UUID) -> HttpResponseBase:
+def material_download(request: HttpRequest, material_uuid: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     material = access.access_material_by_uuid(actor, material_uuid)
     if material.kind != "file":
         return redirect("courses:material", material_uuid=material.uuid)
-    response = FileResponse(
-        services.material_path(material).open("rb"),
-        as_attachment=True,
-        filename=material.file_name or "material",
-        content_type=material.content_type,
+    # At most 20 MB (services.MAX_MATERIAL_BYTES): read whole, sent as an attachment.
+    response = HttpResponse(
+        services.material_path(material).read_bytes(), content_type=material.content_type
+    )
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=material.file_name or "material")
+        or "attachment"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
