@@ -73,7 +73,7 @@ def test_uploads_outside_the_type_and_size_limits_are_refused(world, course, nam
 
 def test_the_today_page_lists_what_is_due_for_the_learner_only(world, course):
     question = assessment.questions_import(
-        school=world.school, source="::q:: 1+1 {=2 ~3}\n".encode(), fmt="gift"
+        school=world.school, source=b"::q:: 1+1 {=2 ~3}\n", fmt="gift"
     )[0]
     drill = assessment.drill_create(course=course, title="けいさん", questions=[question])
     now = clock.now()
