@@ -12,10 +12,10 @@ from django.db.models import Q, QuerySet
 
 from terakoya.core import clock
 from terakoya.privacy.audit import audit_record
-from terakoya.privacy.gate import Actor, NotFound, teaching_classes
+from terakoya.privacy.gate import Actor, NotFound, access_class_by_uuid, teaching_classes
 from terakoya.privacy.models import AuditOutcome
 from terakoya.privacy.purposes import Purpose
-from terakoya.roster.models import Membership, Person, Role, School, SchoolClass
+from terakoya.roster.models import LearnerGroup, Membership, Person, Role, School, SchoolClass
 
 ADMIN_ROLES = (Role.SCHOOL_ADMIN, Role.PRINCIPAL)
 
@@ -109,3 +109,23 @@ def access_person_for_admin(actor: Actor, person_uuid: uuid.UUID | str) -> tuple
         subject_uuid=key,
     )
     return membership.person, membership.school
+
+
+def scope_class_groups(school_class: SchoolClass) -> QuerySet[LearnerGroup]:
+    """Groups of a class obtained from ``access_class_by_uuid``, with their members."""
+    return school_class.groups.prefetch_related("members").order_by("name")
+
+
+def access_group_by_uuid(
+    actor: Actor, group_uuid: uuid.UUID | str, *, purpose: Purpose
+) -> LearnerGroup:
+    """A group of a class the actor may reach (as ``access_class_by_uuid``), else NotFound."""
+    try:
+        key = uuid.UUID(str(group_uuid))
+    except ValueError as exc:
+        raise NotFound() from exc
+    group = LearnerGroup.objects.select_related("school_class").filter(uuid=key).first()
+    if group is None:
+        raise NotFound()
+    access_class_by_uuid(actor, group.school_class.uuid, purpose=purpose)
+    return group

@@ -98,3 +98,14 @@ class StaffForm(PersonForm):
 
 class RetireForm(GuardedForm):
     confirm = forms.BooleanField(label=_("この人の在籍・役割を終了します(記録は残ります)"))
+
+
+class GroupForm(GuardedForm):
+    name = forms.CharField(label=_("グループ名"), max_length=100)
+    members = forms.MultipleChoiceField(
+        label=_("メンバー"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, learners: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = learners  # type: ignore[attr-defined]

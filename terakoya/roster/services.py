@@ -24,6 +24,7 @@ from terakoya.roster.models import (
     Enrolment,
     EnrolmentRole,
     GuardianLink,
+    LearnerGroup,
     Membership,
     Person,
     Role,
@@ -364,11 +365,57 @@ def person_register(
     return person
 
 
+@transaction.atomic
+def group_save(
+    *,
+    school_class: SchoolClass,
+    name: str,
+    members: list[Person],
+    actor: AuditActor,
+    group: LearnerGroup | None = None,
+) -> LearnerGroup:
+    """Create or change a group of a class. Members must be learners enrolled in the class."""
+    _guard_texts({"name": name})
+    if not name.strip():
+        raise UserError("グループ名を入れてください。", "Enter a group name.", location="name")
+    enrolled = set(
+        Enrolment.objects.filter(
+            school_class=school_class, role="student", end_date__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    if any(member.pk not in enrolled for member in members):
+        raise UserError(
+            "このクラスに在籍していない人はグループに入れられません。",
+            "Only learners enrolled in the class can be in its groups.",
+            location="members",
+        )
+    if group is None:
+        group = LearnerGroup.objects.create(school_class=school_class, name=name.strip())
+        action = "group.create"
+    else:
+        group.name = name.strip()
+        group.save(update_fields=["name", "updated_at"])
+        action = "group.update"
+    group.members.set(members)
+    audit_record(
+        actor=actor,
+        action=action,
+        outcome=AuditOutcome.CHANGED,
+        purpose="instruction",
+        school_uuid=school_class.school.uuid,
+        target_type="roster.learnergroup",
+        target_uuid=group.uuid,
+        count=len(members),
+    )
+    return group
+
+
 __all__ = [
     "Role",
     "board_create",
     "class_create",
     "enrolment_create",
+    "group_save",
     "guardian_link_create",
     "membership_create",
     "person_create",

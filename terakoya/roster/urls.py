@@ -11,6 +11,12 @@ app_name = "roster"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("roster/classes/", views.class_list, name="class_list"),
     path("roster/classes/<uuid:class_uuid>/", views.class_detail, name="class_detail"),
+    path("roster/classes/<uuid:class_uuid>/groups/new/", views.group_edit, name="group_new"),
+    path(
+        "roster/classes/<uuid:class_uuid>/groups/<uuid:group_uuid>/",
+        views.group_edit,
+        name="group_edit",
+    ),
     path("roster/api/classes/<uuid:class_uuid>/", views.class_roster_api, name="class_roster_api"),
     path("roster/learners/<uuid:learner_uuid>/", views.learner_detail, name="learner_detail"),
     path("roster/people/", views.people_list, name="people_list"),

@@ -31,11 +31,20 @@ from terakoya.roster import selectors, services
 from terakoya.roster.access import (
     ADMIN_ROLES,
     access_admin_school,
+    access_group_by_uuid,
     access_person_for_admin,
+    scope_class_groups,
     scope_school_people,
 )
 from terakoya.roster.choices import Role
-from terakoya.roster.forms import GuardianForm, LearnerForm, PersonForm, RetireForm, StaffForm
+from terakoya.roster.forms import (
+    GroupForm,
+    GuardianForm,
+    LearnerForm,
+    PersonForm,
+    RetireForm,
+    StaffForm,
+)
 from terakoya.web.auth import actor_required, request_actor
 
 STAFF_VIEW_ROLES = ("teacher", "school_admin", "principal", "nurse", "special_support")
@@ -80,6 +89,7 @@ def class_detail(request: HttpRequest, class_uuid: uuid.UUID) -> HttpResponse:
             "school_class": school_class,
             "learners": learners,
             "teachers": selectors.class_teachers(school_class=school_class),
+            "groups": scope_class_groups(school_class),
         },
     )
 
@@ -297,4 +307,51 @@ def person_retire(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
         return redirect("roster:person_detail", person_uuid=person.uuid)
     return render(
         request, "roster/person_retire.html", {"form": form, "person": person, "school": school}
+    )
+
+
+# ---- groups within a class --------------------------------------------------------------
+
+
+@actor_required(roles=STAFF_VIEW_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def group_edit(
+    request: HttpRequest, class_uuid: uuid.UUID, group_uuid: uuid.UUID | None = None
+) -> HttpResponse:
+    """Create a group in a class (no ``group_uuid``) or change one."""
+    actor = request_actor(request)
+    school_class = access_class_by_uuid(actor, class_uuid, purpose=Purpose.INSTRUCTION)
+    group = None
+    if group_uuid is not None:
+        group = access_group_by_uuid(actor, group_uuid, purpose=Purpose.INSTRUCTION)
+        if group.school_class_id != school_class.pk:
+            raise NotFound()
+    learners = scope_class_learners(actor, school_class, purpose=Purpose.INSTRUCTION)
+    choices = [(str(p.uuid), f"{e.shusseki_no or ''} {p.full_name}".strip()) for e, p in learners]
+    initial = (
+        {"name": group.name, "members": [str(m.uuid) for m in group.members.all()]}
+        if group is not None
+        else None
+    )
+    form = GroupForm(request.POST or None, initial=initial, learners=choices)
+    if request.method == "POST" and form.is_valid():
+        chosen = set(form.cleaned_data["members"])
+        members = [p for _e, p in learners if str(p.uuid) in chosen]
+        try:
+            services.group_save(
+                school_class=school_class,
+                name=form.cleaned_data["name"],
+                members=members,
+                actor=actor.audit_actor("teacher"),
+                group=group,
+            )
+        except UserError as error:
+            form.add_error(None, error.message(get_language()))
+        else:
+            messages.success(request, _("グループを保存しました。"))
+            return redirect("roster:class_detail", class_uuid=school_class.uuid)
+    return render(
+        request,
+        "roster/group_form.html",
+        {"form": form, "school_class": school_class, "group": group},
     )

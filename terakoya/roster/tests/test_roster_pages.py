@@ -87,3 +87,40 @@ def test_signed_out_visitors_are_sent_to_sign_in(world):
     response = Client().get(f"/roster/classes/{world.homeroom.uuid}/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/accounts/signin/")
+
+
+def test_a_teacher_makes_a_group_of_learners_in_their_class(world):
+    client = world.client_for(world.homeroom_teacher)
+    response = client.post(
+        f"/roster/classes/{world.homeroom.uuid}/groups/new/",
+        {"name": "1班", "members": [str(world.learner.uuid)]},
+    )
+    assert response.status_code == 302
+    group = world.homeroom.groups.get(name="1班")
+    assert list(group.members.all()) == [world.learner]
+    page = client.get(f"/roster/classes/{world.homeroom.uuid}/")
+    assert "1班" in page.text
+
+
+def test_a_learner_of_another_class_cannot_be_put_in_a_group(world):
+    client = world.client_for(world.homeroom_teacher)
+    response = client.post(
+        f"/roster/classes/{world.homeroom.uuid}/groups/new/",
+        {"name": "1班", "members": [str(world.other_learner.uuid)]},
+    )
+    assert response.status_code == 200  # the unknown choice is refused by the form
+    assert not world.homeroom.groups.exists()
+
+
+def test_a_stranger_cannot_reach_a_group(world):
+    from terakoya.privacy.audit import SYSTEM
+    from terakoya.roster import services
+
+    group = services.group_save(
+        school_class=world.homeroom, name="1班", members=[world.learner], actor=SYSTEM
+    )
+    client = world.client_for(world.stranger)
+    assert_same_not_found(
+        client.get(f"/roster/classes/{world.homeroom.uuid}/groups/{group.uuid}/"),
+        client.get(f"/roster/classes/{world.homeroom.uuid}/groups/{MISSING}/"),
+    )
