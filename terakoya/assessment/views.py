@@ -21,7 +21,7 @@ from terakoya.assessment import access, services
 from terakoya.assessment.interchange import ImportFailed
 from terakoya.assessment.mastery import rule_describe
 from terakoya.assessment.presentation import answer_display, present
-from terakoya.assessment.qtypes import answer_from_form, correct_answer_text, mark
+from terakoya.assessment.qtypes import GAP_RE, answer_from_form, correct_answer_text, mark
 from terakoya.assessment.richtext import safe_html
 from terakoya.core import clock
 from terakoya.core.errors import UserError
@@ -65,7 +65,6 @@ def drill_detail(request: HttpRequest, drill_uuid: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     drill = access.access_drill_for_learner(actor, drill_uuid)
     attempts = access.own_attempts(actor, drill)
-    rule_ja, rule_en = rule_describe(drill.mastery_rule)
     left = None if drill.max_attempts is None else max(0, drill.max_attempts - len(attempts))
     return render(
         request,
@@ -73,12 +72,17 @@ def drill_detail(request: HttpRequest, drill_uuid: uuid.UUID) -> HttpResponse:
         {
             "drill": drill,
             "attempts": attempts,
-            "rule": rule_en if (get_language() or "ja").startswith("en") else rule_ja,
+            "rule": _rule_text(drill.mastery_rule),
             "question_count": access.drill_questions_count(drill),
             "in_progress": next((a for a in attempts if a.state == "in_progress"), None),
             "attempts_left": left,
         },
     )
+
+
+def _rule_text(rule: dict[str, Any]) -> str:
+    rule_ja, rule_en = rule_describe(rule)
+    return rule_en if (get_language() or "ja").startswith("en") else rule_ja
 
 
 def _first_open_slot(attempt: Any) -> int:
@@ -213,7 +217,7 @@ def _review_rows(attempt: Any) -> list[dict[str, Any]]:
             {
                 "response": response,
                 "question": q,
-                "text": safe_html(q.text),
+                "text": safe_html(GAP_RE.sub("（　）", q.text)),
                 "answer": answer_display(q.qtype, q.spec, response.answer),
                 "correct_answer": correct_answer_text(q.qtype, q.spec),
                 "points": None
@@ -408,6 +412,7 @@ def marking_attempt(request: HttpRequest, attempt_uuid: uuid.UUID) -> HttpRespon
             "learner_name": access.attempt_learner_name(attempt),
             "rows": _review_rows(attempt),
             "rubric": rubric,
+            "rule": _rule_text(attempt.mastery_rule),
             "error": error,
         },
         status=400 if error else 200,

@@ -158,7 +158,7 @@ def _endpoints(drill, attempt, question):
 
 
 def _missing(name, url):
-    args = [uuid.uuid4()]
+    args: list[object] = [uuid.uuid4()]
     if name == "assessment:question":
         args.append(1)
     return reverse(name, args=args)
