@@ -211,6 +211,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads: materials have their own, explicit limit in the courses app.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
