@@ -248,3 +248,37 @@ def test_refusing_optional_consent_changes_nothing_in_the_drill(world, course, b
         == Attempt.objects.get(learner=world.learner).score
         == 2.0
     )
+
+
+def test_lists_and_exports_show_only_the_teachers_own_school(world, bank, drill):
+    stranger = world.client_for(world.stranger)
+    assert "たしざん1" not in stranger.get(reverse("assessment:bank")).content.decode()
+    assert "たしざん ドリル" not in stranger.get(reverse("assessment:marking")).content.decode()
+    exported = stranger.get(reverse("assessment:export") + "?format=moodlexml").content.decode()
+    assert "たしざん1" not in exported
+    other = world.client_for(world.other_learner)
+    assert "たしざん ドリル" not in other.get(reverse("assessment:drills")).content.decode()
+
+
+def test_a_teacher_creates_a_drill_with_a_mastery_rule_from_the_course_page(world, course, bank):
+    teacher = world.client_for(world.subject_teacher)
+    response = teacher.post(
+        reverse("courses:drill_add", args=[course.uuid]),
+        {
+            "title": "れんしゅう",
+            "kind": "drill",
+            "selection": "fixed",
+            "questions": [str(bank["たしざん1"].uuid), str(bank["しゅと"].uuid)],
+            "rule": "m_of_n",
+            "m": "1",
+            "n": "2",
+            "time_limit_minutes": "10",
+            "rubric": "ていねいさ:A/B/C",
+        },
+    )
+    assert response.status_code == 302
+    created = course.drills.get(title="れんしゅう")
+    assert created.mastery_rule == {"kind": "m_of_n", "m": 1, "n": 2}
+    assert created.time_limit_seconds == 600
+    assert created.rubric == [{"name": "ていねいさ", "levels": ["A", "B", "C"]}]
+    assert [i.question.name for i in created.items.all()] == ["たしざん1", "しゅと"]
