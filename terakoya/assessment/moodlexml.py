@@ -345,8 +345,13 @@ def _cloze_escape(text: str) -> str:
 def export_moodlexml(questions: list[dict[str, Any]]) -> bytes:
     """Write questions (dicts as stored) as a Moodle XML document (UTF-8 bytes)."""
     quiz = ET.Element("quiz")
+    category = ""
     for q in questions:
         qtype, spec = q["qtype"], q["spec"]
+        if q.get("category") and q["category"] != category:
+            category = q["category"]
+            holder = ET.SubElement(quiz, "question", {"type": "category"})
+            _sub_text(holder, "category", category, fmt=None)
         text = q["text"]
         moodle_type = {
             "single": "multichoice",

@@ -273,6 +273,7 @@ def question_as_dict(question: Question) -> dict[str, Any]:
         "tags": question.tags,
         "codes": question.codes,
         "default_mark": question.default_mark,
+        "category": question.category,
     }
 
 
@@ -415,6 +416,24 @@ def assignment_assigned_record(
         learning_event_record(statement=statement, school=course.school)
         count += 1
     return count
+
+
+def material_launch_record(
+    *, material: Any, learner: Person, at: dt.datetime | None = None
+) -> None:
+    """Record that a learner opened a material (the "launched" learning event)."""
+    activity = xapi.Activity(
+        kind="material", key=material.uuid, title=material.title, activity_type=xapi.TYPE_MATERIAL
+    )
+    statement = xapi.statement_build(
+        event="launched",
+        ctx=learning_context(material.course),
+        learner_uuid=learner.uuid,
+        activity=activity,
+        at=at or clock.now(),
+        statement_id=uuid.uuid4(),
+    )
+    learning_event_record(statement=statement, school=material.course.school)
 
 
 # ---------------------------------------------------------------- attempts

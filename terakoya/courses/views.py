@@ -234,6 +234,8 @@ def assignment_add(request: HttpRequest, course_uuid: uuid.UUID) -> HttpResponse
 def material_detail(request: HttpRequest, material_uuid: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     material = access.access_material_by_uuid(actor, material_uuid)
+    if actor.person is not None and actor.has_role("learner"):
+        assessment.material_launch_record(material=material, learner=actor.person)
     return render(
         request,
         "courses/material_detail.html",

@@ -202,8 +202,8 @@ def test_exports_round_trip_through_the_same_format(world):
         school=world.school, source=(FIXTURES / "every_type.xml").read_bytes(), fmt="moodlexml"
     )
     again = parse_moodlexml(services.questions_export(questions=xml_questions, fmt="moodlexml"))
-    assert [(d.qtype, d.name, d.spec, d.codes, d.hints) for d in again] == [
-        (q.qtype, q.name, q.spec, q.codes, q.hints) for q in xml_questions
+    assert [(d.qtype, d.name, d.spec, d.codes, d.hints, d.category) for d in again] == [
+        (q.qtype, q.name, q.spec, q.codes, q.hints, q.category) for q in xml_questions
     ]
     gift_questions = services.questions_import(
         school=world.school, source=(FIXTURES / "every_type.gift").read_bytes(), fmt="gift"
