@@ -90,7 +90,10 @@ def course_create(
         school_class=school_class,
         subject=subject,
         subject_code=subject_code,
-        title=title or f"{school_class.name} {subject}",
+        title=title
+        or (
+            school_class.name if subject in school_class.name else f"{school_class.name} {subject}"
+        ),
     )
     _audit(actor, "course.create", course, school_uuid=school_class.school.uuid)
     return course

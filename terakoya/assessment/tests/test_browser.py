@@ -3,10 +3,14 @@ typing; a teacher marks the essay and sends feedback. Screenshots go to var/scre
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from terakoya.assessment import services
 from terakoya.assessment.models import Attempt, AttemptState
+from terakoya.core import clock
+from terakoya.courses import services as courses
 from terakoya.privacy.audit import SYSTEM
 from terakoya.testing import PASSWORD, TABLET, screenshot
 
@@ -43,8 +47,17 @@ def full_drill(course, bank):
 
 
 def test_a_learner_takes_a_whole_drill_on_a_tablet(world, full_drill, browser, live_server):
+    courses.assignment_create(
+        course=full_drill.course,
+        title="まとめ ドリル",
+        drill=full_drill,
+        target_class=world.subject_class,
+        open_at=clock.now() - dt.timedelta(hours=1),
+        due_at=clock.now() + dt.timedelta(days=1),
+    )
     context, page = _sign_in(browser, live_server, "learner")
-    page.goto(f"{live_server.url}/drills/")
+    page.goto(f"{live_server.url}/today/")
+    screenshot(page, "drill-00-today")
     page.get_by_text("まとめ ドリル").click()
     screenshot(page, "drill-01-start")
     page.get_by_test_id("start").click()
@@ -113,6 +126,10 @@ def test_a_teacher_marks_an_essay_and_the_learner_sees_the_feedback(
     page.locator("input[name=rubric_0][value=A]").check()
     page.get_by_test_id("send-feedback").click()
     screenshot(page, "marking-02-done")
+    page.goto(f"{live_server.url}/questions/")
+    screenshot(page, "bank-01-list")
+    page.goto(f"{live_server.url}/courses/{full_drill.course.uuid}/")
+    screenshot(page, "course-01-detail")
     context.close()
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.COMPLETED
