@@ -13,6 +13,7 @@ from pathlib import Path
 from terakoya.assessment import services
 from terakoya.core import clock
 from terakoya.courses import services as courses
+from terakoya.courses.codes import code_grade
 from terakoya.roster.demo_context import DemoContext
 
 #: 小学校(平成29) 社会 第3学年 (ア) 身近な地域や自分たちの市の様子を大まかに理解すること,
@@ -36,6 +37,8 @@ DEMO_ORDERING_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 </quiz>
 """
 
+#: OneRoster Japan Profile subject codes (P… elementary, J… junior high).
+SUBJECT_CODES = {("P", "社会"): "P020", ("P", "生活"): "P050", ("J", "社会"): "J020"}
 P3_DRILL = ["ほうい", "しやくしょ", "ちずきごう", "ほういじしん", "まちの ようす", "すきな ところ"]
 P6_DRILL = ["ながしの", "らくいち", "てんかとういつ", "いちにち"]
 
@@ -52,19 +55,25 @@ def seed(ctx: DemoContext) -> None:
         bank = {q.name: q for q in questions}
         for demo_class in demo_school.homerooms:
             school_class = demo_class.school_class
-            upper = any(g in {"P5", "P6", "J1", "J2", "J3"} for g in school_class.grades or [])
+            grade = (school_class.grades or [""])[0]
+            upper = grade in {"P5", "P6", "J1", "J2", "J3"}
+            subject = "生活" if grade in {"P1", "P2"} else "社会"
             course = courses.course_create(
-                school_class=school_class, subject="社会", subject_code="P030"
+                school_class=school_class,
+                subject=subject,
+                subject_code=SUBJECT_CODES[(grade[:1] or "P", subject)],
             )
+            # A unit carries a code only where the code's grade is the class's grade: the
+            # demo has just the real codes of reference/codes.md (小3 and 小6 社会).
             if upper:
-                courses.unit_create(course=course, title="天下統一", codes=[CODE_P6_NOBUNAGA])
+                codes = [CODE_P6_NOBUNAGA] if code_grade(CODE_P6_NOBUNAGA) == grade else []
+                courses.unit_create(course=course, title="天下統一", codes=codes)
                 names, code = P6_DRILL, CODE_P6_NOBUNAGA
             else:
-                courses.unit_create(
-                    course=course,
-                    title="わたしたちの まち",
-                    codes=[CODE_P3_PARENT, CODE_P3_LOCAL],
+                codes = (
+                    [CODE_P3_PARENT, CODE_P3_LOCAL] if code_grade(CODE_P3_LOCAL) == grade else []
                 )
+                courses.unit_create(course=course, title="わたしたちの まち", codes=codes)
                 names, code = P3_DRILL, CODE_P3_LOCAL
             courses.material_create(
                 course=course,
