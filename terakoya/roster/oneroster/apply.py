@@ -518,7 +518,9 @@ class Applier:
             for rec in chunk:
                 if not isinstance(rec, records.DemographicRecord):
                     continue
-                person = existing[rec.sourced_id]
+                person = existing.get(rec.sourced_id)
+                if person is None:
+                    continue
                 values = {"birth_date": rec.birth_date, "sex": rec.sex}
                 if changed := _diff(person, values):
                     person.updated_at = self.now

@@ -73,6 +73,14 @@ class ImportRefused(UserError):
             f"The OneRoster package has {self.error_count} error(s). Nothing was imported.",
         )
 
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    def __str__(self) -> str:
+        lines = [super().__str__(), *(str(i) for i in self.errors[:20])]
+        return "\n".join(lines)
+
 
 class Collector:
     """Collects issues, keeping at most ``limit`` errors (all are counted)."""

@@ -225,7 +225,7 @@ class Package:
                 )  # fmt: skip
 
     def _column(self, column: str) -> str:
-        variant = spec.METADATA_VARIANTS.get(column)
+        variant = spec.METADATA_VARIANTS.get(column.lower())
         if variant is not None and column != variant:
             self.manifest.variant_columns.add(column)
             return variant

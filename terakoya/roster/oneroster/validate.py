@@ -269,7 +269,7 @@ def validate_package(package: Package, *, scope: Scope = UNRESTRICTED) -> Report
             continue
         check = _CHECKS[name]
         for record, row in parse_file(package, name, mode, issues, report=True):
-            if row.ok:
+            if row.ok and not row.deleting:
                 check(record, row, index, scope)
     report.variant_columns = sorted(manifest.variant_columns)
     if report.variant_columns:
