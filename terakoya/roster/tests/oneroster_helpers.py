@@ -47,8 +47,8 @@ def snapshot() -> dict[str, Any]:
 
 def wipe_roster() -> None:
     """Empty the roster tables (an "empty database" for round trips; the audit log stays)."""
-    for model in (GuardianLink, Enrolment, Membership, LearnerGroup):
-        model.objects.all().delete()
+    for links in (GuardianLink, Enrolment, Membership, LearnerGroup):
+        links.objects.all().delete()
     Person.objects.update(home_class=None)
     for model in (Person, SchoolClass, Course, SchoolYear, School, Board):
         model.objects.all().delete()

@@ -51,7 +51,7 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_fi
 def test_the_export_is_a_bulk_1_2_package_with_all_21_file_lines():
     import_file(package(SyntheticRoster()))
     files = _files(_export())
-    manifest = dict(files["manifest.csv"][1:])  # type: ignore[arg-type]
+    manifest = dict(files["manifest.csv"][1:])
     assert manifest["oneroster.version"] == "1.2"
     assert manifest["manifest.version"] == "1.0"
     assert sum(key.startswith("file.") for key in manifest) == 21

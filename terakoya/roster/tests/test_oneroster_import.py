@@ -25,7 +25,8 @@ def test_a_valid_bulk_package_creates_the_board_and_its_people():
     assert Person.objects.count() == 9
     assert SchoolClass.objects.count() == 2
     learner = Person.objects.get(sourced_id=roster.learner(0, "P3", 1, 1))
-    assert learner.home_class is not None and learner.home_class.class_type == "homeroom"
+    assert learner.home_class is not None
+    assert learner.home_class.class_type == "homeroom"
     assert learner.birth_date is not None
     assert (
         Enrolment.objects.get(person=learner, school_class__class_type="homeroom").shusseki_no == 1
@@ -85,18 +86,18 @@ def _delta_manifest(roster: SyntheticRoster, files: set[str]) -> dict[str, str]:
 def test_a_delta_applies_only_its_rows_and_tobedeleted_retires_without_deleting():
     roster = SyntheticRoster(Shape(learners_per_class=3))
     import_file(_package(roster))
-    first = Person.objects.get(sourced_id=roster.learner(0, "P3", 1, 1))
-    second = Person.objects.get(sourced_id=roster.learner(0, "P3", 1, 2))
-    untouched = Person.objects.get(sourced_id=roster.learner(0, "P3", 1, 3))
+    first_sid, second_sid = roster.learner(0, "P3", 1, 1), roster.learner(0, "P3", 1, 2)
+    untouched_sid = roster.learner(0, "P3", 1, 3)
+    first = Person.objects.get(sourced_id=first_sid)
+    second = Person.objects.get(sourced_id=second_sid)
+    untouched = Person.objects.get(sourced_id=untouched_sid)
     users = {r["sourcedId"]: r for r in roster.rows("users")}
-    renamed = dict(users[second.sourced_id], status="active",
-                   dateLastModified="2026-05-01T09:00:00Z", givenName="陽葵",
-                   preferredGivenName="陽葵", **{"metadata.jp.kanaGivenName": "ひまり"})  # fmt: skip
-    gone = dict.fromkeys(users[first.sourced_id], "")
-    gone.update(sourcedId=first.sourced_id, status="tobedeleted",
-                dateLastModified="2026-05-01T09:00:00Z")  # fmt: skip
-    enrolment_id = roster.id("enr", roster.science(0, "P3", 1), untouched.sourced_id)
-    enrolment_gone = dict.fromkeys(users[first.sourced_id], "")
+    renamed = dict(users[second_sid], status="active", dateLastModified="2026-05-01T09:00:00Z")
+    renamed.update(givenName="陽葵", preferredGivenName="陽葵")
+    renamed["metadata.jp.kanaGivenName"] = "ひまり"
+    gone = dict.fromkeys(users[first_sid], "")
+    gone.update(sourcedId=first_sid, status="tobedeleted", dateLastModified="2026-05-01T09:00:00Z")
+    enrolment_id = roster.id("enr", roster.science(0, "P3", 1), untouched_sid)
     enrolment_gone = {"sourcedId": enrolment_id, "status": "tobedeleted",
                       "dateLastModified": "2026-05-01T09:00:00Z"}  # fmt: skip
     files = {"users": [renamed, gone], "enrollments": [enrolment_gone]}
@@ -108,7 +109,8 @@ def test_a_delta_applies_only_its_rows_and_tobedeleted_retires_without_deleting(
     assert first.retired_at is not None
     assert not Enrolment.objects.filter(person=first, end_date=None).exists()
     assert Enrolment.objects.filter(person=first).count() == 2  # kept, ended
-    assert second.given_name == "陽葵" and second.given_name_kana == "ひまり"
+    assert second.given_name == "陽葵"
+    assert second.given_name_kana == "ひまり"
     assert Enrolment.objects.get(sourced_id=enrolment_id).end_date is not None
     assert Enrolment.objects.filter(person=untouched, end_date=None).count() == 1
     before = _snapshot()

@@ -117,7 +117,8 @@ def test_each_broken_package_is_refused_with_its_error_and_changes_nothing(case)
     assert (file, expected_row, column, rule) in found
     assert snapshot() == before
     issue = next(i for i in refused.value.errors if i.rule == rule)
-    assert issue.message_ja and issue.message_en
+    assert issue.message_ja
+    assert issue.message_en
     assert issue.as_dict()["location"].startswith(file)
 
 
@@ -165,9 +166,9 @@ def test_validator_faults_are_warnings_not_errors():
 def test_a_manifest_missing_file_lines_is_refused():
     manifest = ROSTER.manifest()
     del manifest["file.lineItems"]
-    from terakoya.roster.oneroster.builder import zip_bytes
-
     import io
+
+    from terakoya.roster.oneroster.builder import zip_bytes
 
     with pytest.raises(ImportRefused) as refused:
         import_file(io.BytesIO(zip_bytes(ROSTER.files(), manifest)))
