@@ -13,6 +13,7 @@ from terakoya.roster.oneroster.api import (
     ImportRefused,
     Scope,
     export_package,
+    export_scope_for,
     import_file,
 )
 
@@ -22,5 +23,6 @@ __all__ = [
     "ImportRefused",
     "Scope",
     "export_package",
+    "export_scope_for",
     "import_file",
 ]

@@ -69,11 +69,31 @@ def import_file(
     return ImportOutcome(report=report, result=result)
 
 
+def export_scope_for(
+    *, board_code: str | None = None, school_code: str | None = None
+) -> ExportScope:
+    """The export scope for a board or a school code (everything when both are None)."""
+    from terakoya.roster.models import Board, School
+
+    if board_code:
+        board = Board.objects.filter(code=board_code).first()
+        if board is None:
+            raise LookupError(f"教育委員会コード {board_code} はありません / no such board")
+        return ExportScope(board_ids=frozenset({board.pk}))
+    if school_code:
+        school = School.objects.filter(code=school_code).first()
+        if school is None:
+            raise LookupError(f"学校コード {school_code} はありません / no such school")
+        return ExportScope(school_ids=frozenset({school.pk}))
+    return ExportScope()
+
+
 __all__ = [
     "ExportScope",
     "ImportOutcome",
     "ImportRefused",
     "Scope",
     "export_package",
+    "export_scope_for",
     "import_file",
 ]
