@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from terakoya.core import clock
 from terakoya.privacy.audit import AuditActor, audit_record, audit_record_many
@@ -113,6 +113,25 @@ def _chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def _update_many(model: type[models.Model], objs: list[Any], names: list[str]) -> None:
+    """UPDATE rows one statement per row through ``executemany`` (much faster than
+    ``bulk_update``'s CASE expressions on large batches); no signals, like bulk_update."""
+    if not objs:
+        return
+    meta = model._meta
+    fields: list[Any] = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    table, pk = quote(meta.db_table), quote(str(meta.pk.column) if meta.pk else "id")
+    sql = f"UPDATE {table} SET {columns} WHERE {pk} = %s"  # noqa: S608 (names from the model)
+    params = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _by_sid(rows: Iterable[tuple[str | None, int]]) -> dict[str, int]:
@@ -472,7 +491,7 @@ class Applier:
                 else:
                     self.result.count("person", "unchanged")
             Person.objects.bulk_create(new)
-            Person.objects.bulk_update(changed_people, [*self._PERSON_FIELDS, "updated_at"])
+            _update_many(Person, changed_people, [*self._PERSON_FIELDS, "updated_at"])
             for person in new:
                 self._audit_person("person.create", person)
             for person in changed_people:
@@ -530,7 +549,7 @@ class Applier:
                     )
                 else:
                     self.result.count("demographics", "unchanged")
-            Person.objects.bulk_update(changed_people, ["birth_date", "sex", "updated_at"])
+            _update_many(Person, changed_people, ["birth_date", "sex", "updated_at"])
             for person in changed_people:
                 self._audit_person("person.update", person)
 
@@ -593,7 +612,8 @@ class Applier:
                     self.result.count("membership", "unchanged")
             for obj in Membership.objects.bulk_create(new):
                 self.touched_memberships.add(obj.pk)
-            Membership.objects.bulk_update(
+            _update_many(
+                Membership,
                 changed_rows,
                 [
                     "person_id",
@@ -654,7 +674,8 @@ class Applier:
                     self.result.count("enrolment", "unchanged")
             for obj in Enrolment.objects.bulk_create(new):
                 self.touched_enrolments.add(obj.pk)
-            Enrolment.objects.bulk_update(
+            _update_many(
+                Enrolment,
                 changed_rows,
                 [
                     "person_id",

@@ -9,6 +9,7 @@ validated is exactly what is written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,17 @@ from terakoya.privacy.guards import RefusedInput, check_identifier, check_text
 from terakoya.roster.models import BOARD_CODE_RE, SCHOOL_CODE_RE
 from terakoya.roster.oneroster import spec
 from terakoya.roster.oneroster.issues import Collector
+
+_ANY_UUID = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE
+)
+
+
+_TWELVE_DIGITS = re.compile(r"\d{4}.?\d{4}.?\d{4}", re.ASCII | re.DOTALL)
+
+
+def _is_uuid_list(value: str) -> bool:
+    return all(_ANY_UUID.fullmatch(item.strip()) for item in value.split(","))
 
 
 class Row:
@@ -48,19 +60,26 @@ class Row:
         for column, value in self.cells.items():
             if not value:
                 continue
+            if value.isascii():
+                # ASCII text holds no half-width katakana, and NFKC leaves it unchanged: a My
+                # Number in it needs twelve digits in three groups (checked fully below).
+                if _TWELVE_DIGITS.search(value) is None or _is_uuid_list(value):
+                    # A UUID's first 12 characters can be digits split 8-4 by a hyphen, which
+                    # the guard reads as a My Number (about 1 in 3,000 random UUIDs). Cells that
+                    # are UUIDs and nothing else are identifiers: exempt (decision 0123).
+                    continue
+            elif spec.HALF_WIDTH_KANA_RE.search(value):
+                self.error(
+                    column, "half_width_kana",
+                    "半角カタカナは使えません。全角で入力してください。",
+                    "Half-width katakana is not allowed; use full-width characters.",
+                )  # fmt: skip
             try:
                 check_text(value, location=f"{self.file}:{self.number}:{column}")
             except RefusedInput as exc:
                 # The refused value is never repeated (terakoya.privacy.guards).
                 self.error(column, exc.code, exc.message_ja, exc.message_en, show_value=False)
                 self.cells[column] = ""
-                continue
-            if spec.HALF_WIDTH_KANA_RE.search(value):
-                self.error(
-                    column, "half_width_kana",
-                    "半角カタカナは使えません。全角で入力してください。",
-                    "Half-width katakana is not allowed; use full-width characters.",
-                )  # fmt: skip
 
     def identifier(self, value: str, column: str) -> None:
         """Refuse a value used as a key or type that names a prohibited data category."""
