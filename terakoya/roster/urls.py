@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from terakoya.roster import urls_oneroster
+
 app_name = "roster"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += urls_oneroster.urlpatterns  # OneRoster import/export (roster/oneroster/…)

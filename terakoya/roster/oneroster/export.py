@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from django.db.models import Q
 
+from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record
 from terakoya.roster.models import (
     Board,
     ClassType,
@@ -101,8 +102,13 @@ def export_package(
     scope: ExportScope,
     source_name: str = "Terakoya",
     source_code: str = "terakoya",
+    actor: AuditActor = SYSTEM,
 ) -> dict[str, int]:
-    """Write the ZIP to ``out``; return the number of rows per file."""
+    """Write the ZIP to ``out``; return the number of rows per file.
+
+    The export reads every exported person's roster data: one audit entry records it, with
+    the number of people.
+    """
     boards = Board.objects.all()
     schools = School.objects.all()
     whole_boards = scope.school_ids is None
@@ -201,6 +207,15 @@ def export_package(
         counts["enrollments"] = _enrolments(
             archive, class_sid, school_sid, memberships.values("person_id")
         )
+    audit_record(
+        actor=actor,
+        action="oneroster.export",
+        purpose="school_administration",
+        school_uuid=school_list[0].uuid if len(school_list) == 1 else None,
+        target_type="roster.oneroster_export",
+        target_uuid=",".join(sorted(board_sid.values()))[:100],
+        count=counts.get("users", 0),
+    )
     return counts
 
 
