@@ -23,6 +23,7 @@ from terakoya.privacy.audit import AuditActor, audit_record, audit_record_many
 from terakoya.privacy.models import AuditOutcome
 from terakoya.roster.models import (
     Board,
+    ClassType,
     Course,
     Enrolment,
     GuardianLink,
@@ -34,6 +35,7 @@ from terakoya.roster.models import (
     SchoolYear,
 )
 from terakoya.roster.oneroster import records, spec
+from terakoya.roster.oneroster.export import derived_id
 from terakoya.roster.oneroster.issues import Collector, ImportRefused
 from terakoya.roster.oneroster.reader import Package
 from terakoya.roster.oneroster.validate import Report, parse_file
@@ -134,8 +136,31 @@ def _update_many(model: type[models.Model], objs: list[Any], names: list[str]) -
         cursor.executemany(sql, params)
 
 
-def _by_sid(rows: Iterable[tuple[str | None, int]]) -> dict[str, int]:
-    return {sid: pk for sid, pk in rows if sid}
+def _by_sid(rows: Iterable[tuple[str | None, Any, int]]) -> dict[str, int]:
+    """Map external keys (sourcedId, or the UUID of a record made in Terakoya) to ids."""
+    return {sid or str(public): pk for sid, public, pk in rows}
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _lookup(model: type[M], sids: Iterable[str]) -> dict[str, M]:
+    """Existing records by external key: the sourcedId, else the UUID of a record made in
+    Terakoya and exported under it (so re-importing an export adopts it, decision 0120)."""
+    wanted = set(sids)
+    found: dict[str, M] = model._default_manager.in_bulk(wanted, field_name="sourced_id")
+    missing = [sid for sid in wanted - found.keys() if spec.UUID4_RE.fullmatch(sid)]
+    if missing:
+        for obj in model._default_manager.filter(uuid__in=missing, sourced_id=None):
+            found[str(obj.uuid)] = obj  # type: ignore[attr-defined]
+    return found
+
+
+def _sid_value(obj: models.Model | None, sid: str) -> str | None:
+    """The sourcedId to store: none for a Terakoya record exported under its own UUID."""
+    if obj is not None and obj.sourced_id is None and str(obj.uuid) == sid:  # type: ignore[attr-defined]
+        return None
+    return sid
 
 
 def _diff(obj: models.Model, values: dict[str, Any]) -> list[str]:
@@ -173,6 +198,7 @@ class Applier:
         self.touched_memberships: set[int] = set()
         self.touched_enrolments: set[int] = set()
         self.person_audit: list[dict[str, Any]] = []
+        self.derived_courses: dict[str, int] = {}
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -208,14 +234,15 @@ class Applier:
             self.person_audit = []
 
     def _load_maps(self) -> None:
-        self.board_ids = _by_sid(Board.objects.values_list("sourced_id", "id"))
+        self.board_ids = _by_sid(Board.objects.values_list("sourced_id", "uuid", "id"))
         self.school_ids = {
-            sid: (pk, board)
-            for sid, pk, board in School.objects.values_list("sourced_id", "id", "board_id")
-            if sid
+            sid or str(public): (pk, board)
+            for sid, public, pk, board in School.objects.values_list(
+                "sourced_id", "uuid", "id", "board_id"
+            )
         }
-        self.year_ids = _by_sid(SchoolYear.objects.values_list("sourced_id", "id"))
-        self.class_ids = _by_sid(SchoolClass.objects.values_list("sourced_id", "id"))
+        self.year_ids = _by_sid(SchoolYear.objects.values_list("sourced_id", "uuid", "id"))
+        self.class_ids = _by_sid(SchoolClass.objects.values_list("sourced_id", "uuid", "id"))
 
     def _refuse(self, file: str, row: int, column: str, rule: str, ja: str, en: str) -> None:
         issues = Collector()
@@ -244,13 +271,13 @@ class Applier:
             if rec.status == "tobedeleted":
                 self.result.count("org", "kept")
         for rec in (r for r in orgs if r.type == "district" and r.status == "active"):
-            board = Board.objects.filter(sourced_id=rec.sourced_id).first()
+            board = _lookup(Board, [rec.sourced_id]).get(rec.sourced_id)
             if board is None:
                 board = Board.objects.filter(code=rec.identifier, sourced_id=None).first()
             values: dict[str, Any] = {
                 "name": rec.name,
                 "code": rec.identifier,
-                "sourced_id": rec.sourced_id,
+                "sourced_id": _sid_value(board, rec.sourced_id),
             }
             if board is None:
                 board = Board.objects.create(**values)
@@ -263,7 +290,7 @@ class Applier:
             self.board_ids[rec.sourced_id] = board.pk
         for rec in (r for r in orgs if r.type == "school" and r.status == "active"):
             board_id = self.board_ids[rec.parent]
-            school = School.objects.filter(sourced_id=rec.sourced_id).first()
+            school = _lookup(School, [rec.sourced_id]).get(rec.sourced_id)
             if school is None:
                 school = School.objects.filter(code=rec.identifier, sourced_id=None).first()
             values = {
@@ -271,7 +298,7 @@ class Applier:
                 "name": rec.name,
                 "code": rec.identifier,
                 "school_type": rec.identifier[:2],
-                "sourced_id": rec.sourced_id,
+                "sourced_id": _sid_value(school, rec.sourced_id),
             }
             if school is None:
                 school = School.objects.create(**values)
@@ -309,7 +336,7 @@ class Applier:
             if rec.status == "tobedeleted":
                 self.result.count("school_year", "kept")
                 continue
-            year = SchoolYear.objects.filter(sourced_id=rec.sourced_id).first()
+            year = _lookup(SchoolYear, [rec.sourced_id]).get(rec.sourced_id)
             if year is None:
                 board_id = board_id or self._package_board()
                 year = SchoolYear.objects.filter(board_id=board_id, year=rec.school_year).first()
@@ -325,7 +352,7 @@ class Applier:
                 "title": rec.title,
                 "start_date": rec.start_date,
                 "end_date": rec.end_date,
-                "sourced_id": rec.sourced_id,
+                "sourced_id": _sid_value(year, rec.sourced_id),
             }
             if year is None:
                 year = SchoolYear.objects.create(board_id=board_id or 0, **values)
@@ -345,6 +372,13 @@ class Applier:
 
     def apply_courses(self) -> None:
         existing = {c.sourced_id: c for c in Course.objects.all()}
+        # Courses an export invents for classes without one are not stored (decision 0120).
+        self.derived_courses = {
+            derived_id("course", public): pk
+            for pk, public in SchoolClass.objects.filter(course_sourced_id=None).values_list(
+                "id", "uuid"
+            )
+        }
         for rec in self._records("courses"):
             if not isinstance(rec, records.CourseRecord):
                 continue
@@ -360,6 +394,9 @@ class Applier:
                 "subjects": rec.subjects,
                 "subject_codes": rec.subject_codes,
             }
+            if rec.sourced_id in self.derived_courses and rec.sourced_id not in existing:
+                self.result.count("course", "unchanged")
+                continue
             course = existing.get(rec.sourced_id)
             if course is None:
                 Course.objects.create(sourced_id=rec.sourced_id, **values)
@@ -372,9 +409,7 @@ class Applier:
 
     def apply_classes(self) -> None:
         for chunk in _chunks(self._records("classes"), CHUNK):
-            existing = SchoolClass.objects.in_bulk(
-                [r.sourced_id for r in chunk], field_name="sourced_id"
-            )
+            existing = _lookup(SchoolClass, [r.sourced_id for r in chunk])
             new: list[SchoolClass] = []
             for rec in chunk:
                 if not isinstance(rec, records.ClassRecord):
@@ -397,6 +432,12 @@ class Applier:
                     "periods": rec.periods,
                 }
                 school_class = existing.get(rec.sourced_id)
+                if (
+                    school_class is not None
+                    and school_class.course_sourced_id is None
+                    and self.derived_courses.get(rec.course) == school_class.pk
+                ):
+                    values["course_sourced_id"] = None
                 if school_class is None:
                     new.append(SchoolClass(sourced_id=rec.sourced_id, **values))
                     self.result.note("class", "create", rec.sourced_id, rec.title, ())
@@ -407,7 +448,7 @@ class Applier:
                     self.result.count("class", "unchanged")
             SchoolClass.objects.bulk_create(new)
         if self.manifest.mode("classes") != "absent":
-            self.class_ids = _by_sid(SchoolClass.objects.values_list("sourced_id", "id"))
+            self.class_ids = _by_sid(SchoolClass.objects.values_list("sourced_id", "uuid", "id"))
 
     _PERSON_FIELDS = (
         "family_name",
@@ -460,11 +501,46 @@ class Applier:
             "primary_org_sourced_id": rec.primary_org,
         }
 
+    def _derived_person_values(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """What an export writes for a person when the field itself is empty (decision 0120)."""
+        derived: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
+        for pk, grade in Membership.objects.filter(
+            person_id__in=ids, role=Role.LEARNER, end_date=None
+        ).values_list("person_id", "grade"):
+            derived[pk].setdefault("grade", grade)
+        for pk, class_id in Enrolment.objects.filter(
+            person_id__in=ids,
+            role="student",
+            end_date=None,
+            school_class__class_type=ClassType.HOMEROOM,
+        ).values_list("person_id", "school_class_id"):
+            derived[pk].setdefault("home_class_id", class_id)
+        return derived
+
+    @staticmethod
+    def _keep_derived(person: Person, values: dict[str, Any], derived: dict[int, Any]) -> None:
+        """Leave a field empty when the file only repeats what an export derives for it, so
+        re-importing Terakoya's own export changes nothing."""
+        own = derived.get(person.pk, {})
+        for name in ("grade", "home_class_id"):
+            if not getattr(person, name) and name in own and values[name] == own[name]:
+                values[name] = getattr(person, name)
+        for name, base in (
+            ("preferred_given_name", "given_name"),
+            ("preferred_family_name", "family_name"),
+        ):
+            if not getattr(person, name) and values[name] == values[base]:
+                values[name] = ""
+        if (
+            person.user_master_identifier is None
+            and values["user_master_identifier"] == person.uuid
+        ):
+            values["user_master_identifier"] = None
+
     def apply_users(self) -> None:
         for chunk in _chunks(self._records("users"), CHUNK):
-            existing = Person.objects.in_bulk(
-                [r.sourced_id for r in chunk], field_name="sourced_id"
-            )
+            existing = _lookup(Person, [r.sourced_id for r in chunk])
+            derived = self._derived_person_values([p.pk for p in existing.values()])
             new: list[Person] = []
             changed_people: list[Person] = []
             retiring: list[Person] = []
@@ -479,6 +555,8 @@ class Applier:
                         self.result.count("person", "unchanged")
                     continue
                 values = self._person_values(rec)
+                if person is not None:
+                    self._keep_derived(person, values, derived)
                 label = f"{rec.family_name} {rec.given_name}"
                 if person is None:
                     person = Person(sourced_id=rec.sourced_id, **values)
@@ -530,9 +608,7 @@ class Applier:
 
     def apply_demographics(self) -> None:
         for chunk in _chunks(self._records("demographics"), CHUNK):
-            existing = Person.objects.in_bulk(
-                [r.sourced_id for r in chunk], field_name="sourced_id"
-            )
+            existing = _lookup(Person, [r.sourced_id for r in chunk])
             changed_people: list[Person] = []
             for rec in chunk:
                 if not isinstance(rec, records.DemographicRecord):
@@ -554,22 +630,14 @@ class Applier:
                 self._audit_person("person.update", person)
 
     def _people(self, sids: Iterable[str]) -> dict[str, tuple[int, str]]:
-        return {
-            sid: (pk, grade)
-            for sid, pk, grade in Person.objects.filter(sourced_id__in=set(sids)).values_list(
-                "sourced_id", "id", "grade"
-            )
-            if sid
-        }
+        return {sid: (p.pk, p.grade) for sid, p in _lookup(Person, sids).items()}
 
     def _end(self, begin: dt.date) -> dt.date:
         return max(begin, self.today)
 
     def apply_roles(self) -> None:
         for chunk in _chunks(self._records("roles"), CHUNK):
-            existing = Membership.objects.in_bulk(
-                [r.sourced_id for r in chunk], field_name="sourced_id"
-            )
+            existing = _lookup(Membership, [r.sourced_id for r in chunk])
             people = self._people(r.user for r in chunk if isinstance(r, records.RoleRecord))
             new: list[Membership] = []
             changed_rows: list[Membership] = []
@@ -594,7 +662,11 @@ class Applier:
                     "person_id": person_id,
                     **self._org_fields(rec.org),
                     "role": role,
-                    "grade": grade if role == Role.LEARNER else "",
+                    # A learner's grade comes from users.grades; when that is empty (an export
+                    # of a Terakoya record that keeps it on the role only) the role keeps its own.
+                    "grade": (grade or (membership.grade if membership else ""))
+                    if role == Role.LEARNER
+                    else "",
                     "end_date": rec.end_date,
                     "is_primary": rec.role_type == "primary",
                 }
@@ -630,9 +702,7 @@ class Applier:
 
     def apply_enrolments(self) -> None:
         for chunk in _chunks(self._records("enrollments"), CHUNK):
-            existing = Enrolment.objects.in_bulk(
-                [r.sourced_id for r in chunk], field_name="sourced_id"
-            )
+            existing = _lookup(Enrolment, [r.sourced_id for r in chunk])
             people = self._people(r.user for r in chunk if isinstance(r, records.EnrolmentRecord))
             new: list[Enrolment] = []
             changed_rows: list[Enrolment] = []
@@ -700,7 +770,7 @@ class Applier:
         )
         for chunk in _chunks(pairs_chunk, CHUNK):
             sids = {sid for pair in chunk for sid in pair}
-            ids = dict(Person.objects.filter(sourced_id__in=sids).values_list("sourced_id", "id"))
+            ids = {sid: p.pk for sid, p in _lookup(Person, sids).items()}
             learners = set(
                 Membership.objects.filter(
                     person_id__in=ids.values(), role=Role.LEARNER, end_date=None

@@ -270,17 +270,13 @@ def _people(
                 agents[g_id].append(str(l_sid or l_uuid))
                 agents[l_id].append(str(g_sid or g_uuid))
         learner_grade: dict[int, str] = {}
-        primary_org: dict[int, str] = {}
-        for person_id, role, grade, school_id, board_id, end in (
-            memberships.filter(person_id__in=ids)
+        for person_id, grade in (
+            memberships.filter(person_id__in=ids, role=Role.LEARNER, end_date=None)
             .order_by("sourced_id", "id")
-            .values_list("person_id", "role", "grade", "school_id", "board_id", "end_date")
+            .values_list("person_id", "grade")
         ):
-            if role == Role.LEARNER and grade:
+            if grade:
                 learner_grade.setdefault(person_id, grade)
-            if end is None:
-                org = school_sid.get(school_id or 0) or board_sid.get(board_id, "")
-                primary_org.setdefault(person_id, org)
         homerooms = dict(
             Enrolment.objects.filter(
                 person_id__in=ids,
@@ -300,7 +296,7 @@ def _people(
                  str(p.user_master_identifier or p.uuid), "",
                  p.preferred_given_name or p.given_name, p.preferred_middle_name,
                  p.preferred_family_name or p.family_name,
-                 p.primary_org_sourced_id or primary_org.get(p.pk, ""), p.pronouns,
+                 p.primary_org_sourced_id, p.pronouns,
                  p.given_name_kana, p.family_name_kana, p.middle_name_kana,
                  class_sid[home] if home else ""]
             )  # fmt: skip

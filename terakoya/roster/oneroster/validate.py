@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from terakoya.roster.models import (
     Board,
@@ -100,46 +101,48 @@ class Report:
         return self.issues.ok
 
 
-def _ids(values: Iterable[str | None]) -> set[str]:
-    return {v for v in values if v}
+def _keys(rows: Iterable[tuple[str | None, Any]]) -> Iterator[str]:
+    """External keys: the sourcedId, or the public UUID of a record made in Terakoya (which is
+    what an export writes for it; decision 0120)."""
+    for sid, public in rows:
+        yield sid or str(public)
 
 
 def _index_database(index: Index, scope: Scope) -> None:
-    for sid in _ids(Board.objects.values_list("sourced_id", flat=True)):
-        index.db_orgs[sid] = "district"
-    for sid in _ids(School.objects.values_list("sourced_id", flat=True)):
-        index.db_orgs[sid] = "school"
-    index.db_sessions = _ids(SchoolYear.objects.values_list("sourced_id", flat=True))
+    for key in _keys(Board.objects.values_list("sourced_id", "uuid")):
+        index.db_orgs[key] = "district"
+    for key in _keys(School.objects.values_list("sourced_id", "uuid")):
+        index.db_orgs[key] = "school"
+    index.db_sessions = set(_keys(SchoolYear.objects.values_list("sourced_id", "uuid")))
     index.db_courses = set(Course.objects.values_list("sourced_id", flat=True))
-    for class_sid, school_sid in (
-        SchoolClass.objects.exclude(sourced_id=None)
-        .values_list("sourced_id", "school__sourced_id")
-        .iterator(chunk_size=2000)
-    ):
-        if class_sid:
-            index.db_classes[class_sid] = school_sid or ""
-    index.db_users = _ids(
-        Person.objects.exclude(sourced_id=None)
-        .values_list("sourced_id", flat=True)
-        .iterator(chunk_size=5000)
+    for class_sid, class_uuid, school_sid, school_uuid in SchoolClass.objects.values_list(
+        "sourced_id", "uuid", "school__sourced_id", "school__uuid"
+    ).iterator(chunk_size=2000):
+        index.db_classes[class_sid or str(class_uuid)] = school_sid or str(school_uuid)
+    index.db_users = set(
+        _keys(Person.objects.values_list("sourced_id", "uuid").iterator(chunk_size=5000))
     )
-    memberships = Membership.objects.exclude(person__sourced_id=None).filter(end_date=None)
-    index.db_students = _ids(
-        memberships.filter(role=Role.LEARNER)
-        .values_list("person__sourced_id", flat=True)
-        .iterator(chunk_size=5000)
+    memberships = Membership.objects.filter(end_date=None)
+    index.db_students = set(
+        _keys(
+            memberships.filter(role=Role.LEARNER)
+            .values_list("person__sourced_id", "person__uuid")
+            .iterator(chunk_size=5000)
+        )
     )
-    index.db_primary_role_users = _ids(
-        memberships.filter(is_primary=True)
-        .values_list("person__sourced_id", flat=True)
-        .iterator(chunk_size=5000)
+    index.db_primary_role_users = set(
+        _keys(
+            memberships.filter(is_primary=True)
+            .values_list("person__sourced_id", "person__uuid")
+            .iterator(chunk_size=5000)
+        )
     )
-    for umi, person_sid in (
+    for umi, person_sid, person_uuid in (
         Person.objects.exclude(user_master_identifier=None)
-        .values_list("user_master_identifier", "sourced_id")
+        .values_list("user_master_identifier", "sourced_id", "uuid")
         .iterator(chunk_size=5000)
     ):
-        index.db_master_ids[str(umi)] = person_sid or ""
+        index.db_master_ids[str(umi)] = person_sid or str(person_uuid)
     if scope.unrestricted:
         return
     schools = School.objects.all()
@@ -148,26 +151,25 @@ def _index_database(index: Index, scope: Scope) -> None:
     if scope.board_ids is not None:
         schools = schools.filter(board_id__in=scope.board_ids)
         index.permitted_orgs.update(
-            _ids(Board.objects.filter(id__in=scope.board_ids).values_list("sourced_id", flat=True))
+            _keys(Board.objects.filter(id__in=scope.board_ids).values_list("sourced_id", "uuid"))
         )
-    index.permitted_orgs.update(_ids(schools.values_list("sourced_id", flat=True)))
+    index.permitted_orgs.update(_keys(schools.values_list("sourced_id", "uuid")))
     if scope.board_ids is None:
-        for board_sid, name, code in (
+        for board_sid, board_uuid, name, code in (
             Board.objects.filter(schools__in=schools)
-            .exclude(sourced_id=None)
-            .values_list("sourced_id", "name", "code")
+            .values_list("sourced_id", "uuid", "name", "code")
             .distinct()
         ):
-            if board_sid:
-                index.permitted_orgs.add(board_sid)
-                index.readonly_orgs[board_sid] = (name, code)
-    people = Membership.objects.exclude(person__sourced_id=None)
+            key = board_sid or str(board_uuid)
+            index.permitted_orgs.add(key)
+            index.readonly_orgs[key] = (name, code)
+    people = Membership.objects.all()
     if scope.school_ids is not None:
         people = people.filter(school_id__in=scope.school_ids)
     if scope.board_ids is not None:
         people = people.filter(board_id__in=scope.board_ids)
-    index.permitted_users = _ids(
-        people.values_list("person__sourced_id", flat=True).iterator(chunk_size=5000)
+    index.permitted_users = set(
+        _keys(people.values_list("person__sourced_id", "person__uuid").iterator(chunk_size=5000))
     )
 
 

@@ -98,3 +98,15 @@ def test_a_school_export_holds_only_that_school(world):
     assert str(world.learner.uuid) in users
     assert str(world.other_learner.uuid) not in users
     assert str(world.stranger.uuid) not in users
+
+
+@pytest.mark.django_db
+def test_reimporting_an_export_of_a_roster_made_in_terakoya_changes_nothing(world):
+    """Records exported under their UUIDs are recognised, not duplicated."""
+    data = _export(ExportScope(board_ids=frozenset({world.board.pk})))
+    before = snapshot()
+    outcome = import_file(io.BytesIO(data))
+    assert outcome.result.total_changes == 0
+    after = snapshot()
+    after["audit_entries"] = before["audit_entries"]
+    assert after == before
