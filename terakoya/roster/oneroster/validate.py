@@ -265,6 +265,11 @@ def validate_package(package: Package, *, scope: Scope = UNRESTRICTED) -> Report
     index = report.index
     _index_database(index, scope)
     _index_package(package, index, report)
+    if scope.board_ids is not None and scope.school_ids is None:
+        # A board administrator may add schools to their board.
+        for sid, parent in index.org_parent.items():
+            if index.orgs.get(sid) == "school" and parent in index.permitted_orgs:
+                index.permitted_orgs.add(sid)
     for name in spec.IMPORTED:
         mode = manifest.mode(name)
         if mode == "absent":
