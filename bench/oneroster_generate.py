@@ -8,13 +8,16 @@ Rows are generated lazily and streamed into the ZIP (terakoya.roster.oneroster.b
 from __future__ import annotations
 
 import argparse
+import os
 import time
-
-from terakoya.roster.oneroster import spec
-from terakoya.roster.oneroster.builder import Shape, SyntheticRoster, write_zip
+from typing import Any
 
 
-def generate(users: int, path: str) -> Shape:
+def generate(users: int, path: str) -> Any:
+    """Write the file; return its Shape. Django must be set up (the package imports models)."""
+    from terakoya.roster.oneroster import spec
+    from terakoya.roster.oneroster.builder import Shape, SyntheticRoster, write_zip
+
     shape = Shape.for_users(users)
     roster = SyntheticRoster(shape)
     write_zip(path, {name: roster.rows(name) for name in spec.IMPORTED}, roster.manifest())
@@ -26,6 +29,10 @@ def main() -> None:
     parser.add_argument("users", type=int)
     parser.add_argument("path")
     args = parser.parse_args()
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "terakoya.config.settings")
+    django.setup()
     started = time.monotonic()
     shape = generate(args.users, args.path)
     print(

@@ -47,8 +47,11 @@ def _one(users: int, use_tracemalloc: bool) -> dict[str, object]:
 
         tracemalloc.start()
     started = time.monotonic()
+    cpu_started = time.process_time()
     outcome = import_file(str(path))
     elapsed = time.monotonic() - started
+    cpu = time.process_time() - cpu_started
+    load = os.getloadavg()[0]
     heap_peak = None
     if use_tracemalloc:
         import tracemalloc
@@ -57,14 +60,19 @@ def _one(users: int, use_tracemalloc: bool) -> dict[str, object]:
         tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
+    cpu_started = time.process_time()
     again = import_file(str(path))
     reimport = time.monotonic() - started
+    reimport_cpu = time.process_time() - cpu_started
     return {
         "users": shape.user_count,
         "rows": sum(outcome.report.row_counts.values()),
         "zip_mb": round(path.stat().st_size / 1e6, 1),
         "import_s": round(elapsed, 1),
+        "import_cpu_s": round(cpu, 1),
+        "load": round(load, 1),
         "reimport_s": round(reimport, 1),
+        "reimport_cpu_s": round(reimport_cpu, 1),
         "reimport_changes": again.result.total_changes,
         "rss_growth_mb": round((rss_after - rss_before) / 1024, 1),
         "rss_peak_mb": round(rss_after / 1024, 1),
@@ -82,7 +90,10 @@ def main() -> None:
         print(json.dumps(_one(args.one, args.tracemalloc)))
         return
     print(f"nproc={os.cpu_count()} database={os.environ.get('DATABASE_URL', 'sqlite (temp)')}")
-    print("users   rows     zip MB  import s  reimport s  RSS growth MB  RSS peak MB  heap MB")
+    print(
+        "users   rows     zip MB  import s (cpu)  load  reimport s (cpu)  "
+        "RSS growth MB  RSS peak MB  heap MB"
+    )
     for size in [int(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory(prefix="oneroster-bench-") as data_dir:
             env = dict(os.environ, TERAKOYA_DATA_DIR=data_dir, PYTHONPATH=str(ROOT))
@@ -94,10 +105,13 @@ def main() -> None:
                 print(done.stderr[-3000:])
                 raise SystemExit(done.returncode)
             r = json.loads(done.stdout.strip().splitlines()[-1])
+            imp = f"{r['import_s']} ({r['import_cpu_s']})"
+            again = f"{r['reimport_s']} ({r['reimport_cpu_s']})"
             print(
-                f"{r['users']:<7} {r['rows']:<8} {r['zip_mb']:<7} {r['import_s']:<9} "
-                f"{r['reimport_s']:<11} {r['rss_growth_mb']:<14} {r['rss_peak_mb']:<12} "
-                f"{r['heap_peak_mb']}"
+                f"{r['users']:<7} {r['rows']:<8} {r['zip_mb']:<7} {imp:<15} {r['load']:<5} "
+                f"{again:<17} {r['rss_growth_mb']:<14} {r['rss_peak_mb']:<12} "
+                f"{r['heap_peak_mb']}",
+                flush=True,
             )
 
 

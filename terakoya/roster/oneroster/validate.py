@@ -297,10 +297,14 @@ def validate_package(package: Package, *, scope: Scope = UNRESTRICTED) -> Report
 def parse_file(
     package: Package, name: str, mode: str, issues: Collector, *, report: bool = False
 ) -> Iterator[tuple[records.Record, records.Row]]:
-    """Yield each row of a file parsed into its record (with the row, for its status)."""
+    """Yield each row of a file parsed into its record (with the row, for its status).
+
+    ``report=False`` is the apply step's second reading of rows already validated: the
+    privacy guards ran then and are not repeated.
+    """
     parser = records.PARSERS[name]
     for number, cells in package.rows(name, issues, report=report):
-        row = records.Row(issues, name, number, cells, mode)
+        row = records.Row(issues, name, number, cells, mode, guard=report)
         yield parser(row), row
 
 

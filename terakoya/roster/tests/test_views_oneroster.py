@@ -140,7 +140,7 @@ def test_school_export_is_a_404_for_another_schools_admin_as_for_a_missing_schoo
     url = reverse("roster:oneroster_export_school", args=[world.school.uuid])
     response = own.get(url)
     assert response.status_code == 200
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    data = b"".join(response.streaming_content)
     assert "manifest.csv" in zipfile.ZipFile(io.BytesIO(data)).namelist()
     stranger = world.client_for(other_admin)
     forbidden = stranger.get(url)
