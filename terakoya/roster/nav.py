@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from terakoya.web.nav import NavItem
 
-ITEMS = [
+ITEMS: list[NavItem] = [
     NavItem(
         "roster:class_list",
         "クラス",
@@ -20,5 +20,13 @@ ITEMS = [
         frozenset({"school_admin", "principal"}),
         icon="📇",
         order=80,
+    ),
+    NavItem(
+        url_name="roster:oneroster_home",
+        label_ja="名簿の取り込み・書き出し(OneRoster)",
+        label_en="Roster import/export (OneRoster)",
+        roles=frozenset({"school_admin", "board_admin"}),
+        icon="⇅",
+        order=81,
     ),
 ]
