@@ -141,7 +141,7 @@ def _seal_if_due() -> None:
 
 def seal_every() -> int:
     """How many entries a tree head covers at most before the next is signed."""
-    return int(settings.TERAKOYA.get("AUDIT_TREE_HEAD_EVERY", 256))
+    return int(str(settings.TERAKOYA.get("AUDIT_TREE_HEAD_EVERY", 256)))
 
 
 def _seal_after_commit(ids: list[int | None]) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from terakoya.roster import views
-
-from terakoya.roster import urls_oneroster
+from terakoya.roster import urls_oneroster, views
 
 app_name = "roster"
 

@@ -41,7 +41,7 @@ V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 def _admin_view(func: V) -> V:
     """Signed-in school or board administrators only; anyone else gets the plain 404."""
-    return cast(V, actor_required(roles=ADMIN_ROLES)(func))
+    return actor_required(roles=ADMIN_ROLES)(func)
 
 
 def _refused(refused: ImportRefused) -> dict[str, Any]:
