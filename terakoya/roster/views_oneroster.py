@@ -41,7 +41,7 @@ V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 def _admin_view(func: V) -> V:
     """Signed-in school or board administrators only; anyone else gets the plain 404."""
-    return cast(V, actor_required(roles=ADMIN_ROLES)(func))
+    return cast(V, actor_required(roles=ADMIN_ROLES)(cast(Any, func)))
 
 
 def _refused(refused: ImportRefused) -> dict[str, Any]:
