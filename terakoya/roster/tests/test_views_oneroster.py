@@ -254,3 +254,18 @@ def test_a_school_admin_cannot_grant_board_administration(world):
     assert response.status_code == 422
     errors = {(e["file"], e["column"], e["rule"]) for e in response.json()["errors"]}
     assert ("roles.csv", "orgSourcedId", "out_of_scope") in errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["learner", "homeroom_teacher", "principal", "stranger"])
+def test_every_oneroster_page_is_the_plain_404_for_other_roles(world, persona):
+    client = world.client_for(world.persona(persona))
+    missing = client.get("/roster/no-such-page/")
+    for method, url in [
+        ("get", reverse("roster:oneroster_home")),
+        ("post", reverse("roster:oneroster_upload")),
+        ("get", reverse("roster:oneroster_preview", args=[uuid.uuid4()])),
+        ("get", reverse("roster:oneroster_export_school", args=[world.school.uuid])),
+        ("get", reverse("roster:oneroster_export_board", args=[world.board.uuid])),
+    ]:
+        assert_same_not_found(getattr(client, method)(url), missing)
