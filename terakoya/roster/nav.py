@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from terakoya.web.nav import NavItem
 
-ITEMS: list[NavItem] = [
+ITEMS = [
     NavItem(
         "roster:class_list",
         "クラス",
@@ -21,12 +21,16 @@ ITEMS: list[NavItem] = [
         icon="📇",
         order=80,
     ),
-    NavItem(
-        url_name="roster:oneroster_home",
-        label_ja="名簿の取り込み・書き出し(OneRoster)",
-        label_en="Roster import/export (OneRoster)",
-        roles=frozenset({"school_admin", "board_admin"}),
-        icon="⇅",
-        order=81,
-    ),
 ]
+
+# OneRoster import/export (terakoya/roster/views_oneroster.py).
+ITEMS.append(
+    NavItem(
+        "roster:oneroster_home",
+        "名簿の取り込み・書き出し(OneRoster)",
+        "Roster import/export (OneRoster)",
+        frozenset({"school_admin", "board_admin"}),
+        icon="⇅",
+        order=85,
+    )
+)

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from terakoya.privacy.guards import RefusedInput, check_text
@@ -41,7 +42,26 @@ V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 def _admin_view(func: V) -> V:
     """Signed-in school or board administrators only; anyone else gets the plain 404."""
-    return actor_required(roles=ADMIN_ROLES)(func)
+    return cast(V, actor_required(roles=ADMIN_ROLES)(cast(Any, func)))
+
+
+ENTITY_LABELS = {
+    "board": _("教育委員会"),
+    "school": _("学校"),
+    "school_year": _("年度"),
+    "course": _("コース"),
+    "class": _("クラス"),
+    "person": _("人"),
+    "demographics": _("生年月日・性別"),
+    "membership": _("学校での役割"),
+    "enrolment": _("クラスの在籍"),
+    "guardian_link": _("保護者との関係"),
+    "org": _("組織"),
+}
+
+
+def _count_rows(counts: dict[str, dict[str, int]]) -> list[tuple[str, dict[str, int]]]:
+    return [(str(ENTITY_LABELS.get(entity, entity)), c) for entity, c in counts.items()]
 
 
 def _refused(refused: ImportRefused) -> dict[str, Any]:
@@ -119,7 +139,11 @@ def oneroster_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     scope = import_scope_for(actor)
     assert actor.person is not None  # noqa: S101
     upload = upload_get(token=token, owner=actor.person.uuid)
-    context: dict[str, Any] = {"upload": upload, "preview": upload.preview}
+    context: dict[str, Any] = {
+        "upload": upload,
+        "preview": upload.preview,
+        "count_rows": _count_rows(upload.preview.get("counts", {})),
+    }
     if request.method == "POST" and upload.preview.get("ok"):
         try:
             outcome = import_file(upload.path, scope=scope, actor=audit_actor_for(actor))
@@ -128,6 +152,7 @@ def oneroster_preview(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
             return render(request, "roster/oneroster/preview.html", context, status=422)
         upload_delete(upload)
         context["applied"] = outcome.as_dict()
+        context["count_rows"] = _count_rows(context["applied"]["counts"])
         return render(request, "roster/oneroster/result.html", context)
     status = 200 if upload.preview.get("ok") else 422
     return render(request, "roster/oneroster/preview.html", context, status=status)

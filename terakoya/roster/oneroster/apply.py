@@ -144,18 +144,6 @@ def _by_sid(rows: Iterable[tuple[str | None, Any, int]]) -> dict[str, int]:
 M = TypeVar("M", bound=models.Model)
 
 
-def _lookup(model: type[M], sids: Iterable[str]) -> dict[str, M]:
-    """Existing records by external key: the sourcedId, else the UUID of a record made in
-    Terakoya and exported under it (so re-importing an export adopts it, decision 0120)."""
-    wanted = set(sids)
-    found: dict[str, M] = model._default_manager.in_bulk(wanted, field_name="sourced_id")
-    missing = [sid for sid in wanted - found.keys() if spec.UUID4_RE.fullmatch(sid)]
-    if missing:
-        for obj in model._default_manager.filter(uuid__in=missing, sourced_id=None):
-            found[str(obj.uuid)] = obj  # type: ignore[attr-defined]
-    return found
-
-
 def _sid_value(obj: models.Model | None, sid: str) -> str | None:
     """The sourcedId to store: none for a Terakoya record exported under its own UUID."""
     if obj is not None and obj.sourced_id is None and str(obj.uuid) == sid:  # type: ignore[attr-defined]
@@ -199,8 +187,20 @@ class Applier:
         self.touched_enrolments: set[int] = set()
         self.person_audit: list[dict[str, Any]] = []
         self.derived_courses: dict[str, int] = {}
+        self.unkeyed: dict[type[models.Model], bool] = {}
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _lookup(self, model: type[M], sids: Iterable[str]) -> dict[str, M]:
+        """Existing records by external key: the sourcedId, else the UUID of a record made in
+        Terakoya and exported under it (so re-importing an export adopts it, decision 0120)."""
+        wanted = set(sids)
+        found: dict[str, M] = model._default_manager.in_bulk(wanted, field_name="sourced_id")
+        missing = [sid for sid in wanted - found.keys() if spec.UUID4_RE.fullmatch(sid)]
+        if missing and self.unkeyed.get(model, True):
+            for obj in model._default_manager.filter(uuid__in=missing, sourced_id=None):
+                found[str(obj.uuid)] = obj  # type: ignore[attr-defined]
+        return found
 
     def _records(self, name: str) -> Iterator[records.Record]:
         mode = self.manifest.mode(name)
@@ -252,6 +252,9 @@ class Applier:
     # -- stages ------------------------------------------------------------------------------
 
     def run(self) -> None:
+        # Whether any record lacks a sourcedId (else the UUID fallback query is skipped).
+        for model in (Board, School, SchoolYear, SchoolClass, Person, Membership, Enrolment):
+            self.unkeyed[model] = model._default_manager.filter(sourced_id=None).exists()
         self._load_maps()
         self.apply_orgs()
         self.apply_sessions()
@@ -271,7 +274,7 @@ class Applier:
             if rec.status == "tobedeleted":
                 self.result.count("org", "kept")
         for rec in (r for r in orgs if r.type == "district" and r.status == "active"):
-            board = _lookup(Board, [rec.sourced_id]).get(rec.sourced_id)
+            board = self._lookup(Board, [rec.sourced_id]).get(rec.sourced_id)
             if board is None:
                 board = Board.objects.filter(code=rec.identifier, sourced_id=None).first()
             values: dict[str, Any] = {
@@ -290,7 +293,7 @@ class Applier:
             self.board_ids[rec.sourced_id] = board.pk
         for rec in (r for r in orgs if r.type == "school" and r.status == "active"):
             board_id = self.board_ids[rec.parent]
-            school = _lookup(School, [rec.sourced_id]).get(rec.sourced_id)
+            school = self._lookup(School, [rec.sourced_id]).get(rec.sourced_id)
             if school is None:
                 school = School.objects.filter(code=rec.identifier, sourced_id=None).first()
             values = {
@@ -336,7 +339,7 @@ class Applier:
             if rec.status == "tobedeleted":
                 self.result.count("school_year", "kept")
                 continue
-            year = _lookup(SchoolYear, [rec.sourced_id]).get(rec.sourced_id)
+            year = self._lookup(SchoolYear, [rec.sourced_id]).get(rec.sourced_id)
             if year is None:
                 board_id = board_id or self._package_board()
                 year = SchoolYear.objects.filter(board_id=board_id, year=rec.school_year).first()
@@ -409,7 +412,7 @@ class Applier:
 
     def apply_classes(self) -> None:
         for chunk in _chunks(self._records("classes"), CHUNK):
-            existing = _lookup(SchoolClass, [r.sourced_id for r in chunk])
+            existing = self._lookup(SchoolClass, [r.sourced_id for r in chunk])
             new: list[SchoolClass] = []
             for rec in chunk:
                 if not isinstance(rec, records.ClassRecord):
@@ -539,7 +542,7 @@ class Applier:
 
     def apply_users(self) -> None:
         for chunk in _chunks(self._records("users"), CHUNK):
-            existing = _lookup(Person, [r.sourced_id for r in chunk])
+            existing = self._lookup(Person, [r.sourced_id for r in chunk])
             derived = self._derived_person_values([p.pk for p in existing.values()])
             new: list[Person] = []
             changed_people: list[Person] = []
@@ -570,8 +573,6 @@ class Applier:
                     self.result.count("person", "unchanged")
             Person.objects.bulk_create(new)
             _update_many(Person, changed_people, [*self._PERSON_FIELDS, "updated_at"])
-            for person in new:
-                self._audit_person("person.create", person)
             for person in changed_people:
                 self._audit_person("person.update", person)
             self._retire_people(retiring)
@@ -608,7 +609,7 @@ class Applier:
 
     def apply_demographics(self) -> None:
         for chunk in _chunks(self._records("demographics"), CHUNK):
-            existing = _lookup(Person, [r.sourced_id for r in chunk])
+            existing = self._lookup(Person, [r.sourced_id for r in chunk])
             changed_people: list[Person] = []
             for rec in chunk:
                 if not isinstance(rec, records.DemographicRecord):
@@ -630,14 +631,14 @@ class Applier:
                 self._audit_person("person.update", person)
 
     def _people(self, sids: Iterable[str]) -> dict[str, tuple[int, str]]:
-        return {sid: (p.pk, p.grade) for sid, p in _lookup(Person, sids).items()}
+        return {sid: (p.pk, p.grade) for sid, p in self._lookup(Person, sids).items()}
 
     def _end(self, begin: dt.date) -> dt.date:
         return max(begin, self.today)
 
     def apply_roles(self) -> None:
         for chunk in _chunks(self._records("roles"), CHUNK):
-            existing = _lookup(Membership, [r.sourced_id for r in chunk])
+            existing = self._lookup(Membership, [r.sourced_id for r in chunk])
             people = self._people(r.user for r in chunk if isinstance(r, records.RoleRecord))
             new: list[Membership] = []
             changed_rows: list[Membership] = []
@@ -702,7 +703,7 @@ class Applier:
 
     def apply_enrolments(self) -> None:
         for chunk in _chunks(self._records("enrollments"), CHUNK):
-            existing = _lookup(Enrolment, [r.sourced_id for r in chunk])
+            existing = self._lookup(Enrolment, [r.sourced_id for r in chunk])
             people = self._people(r.user for r in chunk if isinstance(r, records.EnrolmentRecord))
             new: list[Enrolment] = []
             changed_rows: list[Enrolment] = []
@@ -762,15 +763,20 @@ class Applier:
 
     def apply_guardian_links(self) -> None:
         """Link guardians and learners named in agentSourcedIds (either side may name the other)."""
+        # A light second reading: only three columns of rows validated before.
         pairs_chunk = (
-            (rec.sourced_id, agent)
-            for rec in self._records("users")
-            if isinstance(rec, records.UserRecord) and rec.status == "active"
-            for agent in rec.agents
+            (spec.normalise_sourced_id(cells["sourcedId"]), spec.normalise_sourced_id(agent))
+            for _number, cells in (
+                self.package.rows("users", self.scratch, report=False)
+                if self.manifest.mode("users") != "absent"
+                else ()
+            )
+            if cells.get("status", "") != "tobedeleted"
+            for agent in spec.split_list(cells.get("agentSourcedIds", ""))
         )
         for chunk in _chunks(pairs_chunk, CHUNK):
             sids = {sid for pair in chunk for sid in pair}
-            ids = {sid: p.pk for sid, p in _lookup(Person, sids).items()}
+            ids = {sid: p.pk for sid, p in self._lookup(Person, sids).items()}
             learners = set(
                 Membership.objects.filter(
                     person_id__in=ids.values(), role=Role.LEARNER, end_date=None
@@ -813,11 +819,12 @@ class Applier:
             people = (
                 Person.objects.filter(memberships__board_id__in=boards, retired_at=None)
                 .exclude(sourced_id=None)
+                .values_list("id", "sourced_id")
                 .distinct()
             )
-            gone = [p for p in people.iterator(chunk_size=2000) if p.sourced_id not in listed]
+            gone = [pk for pk, sid in people.iterator(chunk_size=5000) if sid not in listed]
             for chunk in _chunks(gone, CHUNK):
-                self._retire_people(chunk)
+                self._retire_people(list(Person.objects.filter(id__in=chunk)))
         if self.manifest.mode("roles") == "bulk":
             self._end_untouched(
                 "membership",

@@ -154,8 +154,9 @@ def export_package(
             class_sid[school_class.pk] = _sid(school_class)
             if not school_class.course_sourced_id:
                 derived_courses.append(
-                    [derived_id("course", school_class.uuid),
-                     year_sid[school_class.school_year_id],
+                    # No schoolYearSourcedId: the title names the year, and the Digital
+                    # Agency's validator wrongly rejects any non-empty value (ib1049).
+                    [derived_id("course", school_class.uuid), "",
                      _date_title(school_class.school_year.year, school_class.name), "",
                      school_class.grades[0] if school_class.grades else "",
                      school_sid[school_class.school_id], _subjects(school_class.subject),

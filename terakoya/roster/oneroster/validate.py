@@ -338,7 +338,9 @@ def _check_org_ref(
             f"{column} は type={want} の組織を指します。",
             f"{column} must refer to an org of type {want}.",
         )  # fmt: skip
-    elif not scope.unrestricted and sid not in index.permitted_orgs:
+    elif not scope.unrestricted and (sid not in index.permitted_orgs or sid in index.readonly_orgs):
+        # A school administrator may name their board as a school's parent, nothing more:
+        # no board-level roles (that would grant board administration), courses or classes.
         _scope_error(row, column)
 
 
