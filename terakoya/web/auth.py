@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast, overload
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 
 from terakoya.privacy.gate import Actor, NotFound
 
