@@ -78,14 +78,14 @@ def main() -> None:
             timings.append(time.perf_counter() - started)
         queries.append(len(captured))
     timings.sort()
-    learners = [
+    numbered = [
         (e.shusseki_no, p) for e, p in access.register_learners(teacher, klass, on=days[-1])
     ]
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
         table = selectors.summary_table(
             school_class=klass,
-            learners=learners,
+            learners=numbered,
             start=world.year.start_date,
             end=world.year.end_date,
         )
