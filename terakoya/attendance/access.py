@@ -223,6 +223,16 @@ def register_learners(
     return scope_class_learners(actor, school_class, purpose=Purpose.ATTENDANCE, on=on)
 
 
+def _class_role(actor: Actor, school_class: SchoolClass) -> str:
+    """How the actor reads a class's records, for the audit log."""
+    if teaching_classes(actor).filter(pk=school_class.pk).exists():
+        return "homeroom_teacher" if school_class.class_type == ClassType.HOMEROOM else "teacher"
+    for role in (Role.SCHOOL_ADMIN, Role.PRINCIPAL, Role.NURSE):
+        if actor.has_role(role, school_id=school_class.school_id):
+            return str(role)
+    return "none"
+
+
 def _audit_many(
     actor: Actor,
     *,
@@ -256,7 +266,7 @@ def scope_class_notices(
     notices = notices_covering(learner_ids=[p.pk for p in learners], day=day)
     _audit_many(
         actor,
-        role="homeroom_teacher",
+        role=_class_role(actor, school_class),
         action="attendance.notice.read",
         purpose=Purpose.ATTENDANCE,
         school=school_class.school,
@@ -273,7 +283,7 @@ def scope_class_alerts(
     alerts = open_alerts(school_class=school_class, learner_ids=[p.pk for p in learners])
     _audit_many(
         actor,
-        role="homeroom_teacher",
+        role=_class_role(actor, school_class),
         action="attendance.alert.read",
         purpose=Purpose.ATTENDANCE,
         school=school_class.school,
@@ -300,7 +310,7 @@ def scope_class_observations(
     }
     _audit_many(
         actor,
-        role="homeroom_teacher",
+        role=_class_role(actor, school_class),
         action="health.observation.read",
         purpose=Purpose.HEALTH_MANAGEMENT,
         school=school_class.school,
