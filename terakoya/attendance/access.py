@@ -75,6 +75,7 @@ __all__ = [
     "access_register_class",
     "access_school_rule",
     "guardian_children",
+    "health_class_learners",
     "homeroom_classes",
     "nurse_classes",
     "register_learners",
@@ -221,6 +222,18 @@ def register_learners(
 ) -> list[tuple[Enrolment, Person]]:
     """The class list on ``on`` (出席番号 order), audited as attendance reads."""
     return scope_class_learners(actor, school_class, purpose=Purpose.ATTENDANCE, on=on)
+
+
+def health_class_learners(actor: Actor, school_class: SchoolClass) -> list[Person]:
+    """A class list for the nurse's health pages (audited under health management)."""
+    if not actor.has_role(Role.NURSE, school_id=school_class.school_id):
+        raise NotFound()
+    return [
+        p
+        for _e, p in scope_class_learners(
+            actor, school_class, purpose=Purpose.HEALTH_MANAGEMENT, on=clock.today()
+        )
+    ]
 
 
 def _class_role(actor: Actor, school_class: SchoolClass) -> str:

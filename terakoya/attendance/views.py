@@ -465,15 +465,7 @@ def health_index(request: HttpRequest) -> HttpResponse:
     groups = []
     if actor.has_role("nurse"):
         for school_class in access.nurse_classes(actor):
-            groups.append(
-                (
-                    school_class.name,
-                    [
-                        p
-                        for _e, p in access.register_learners(actor, school_class, on=clock.today())
-                    ],
-                )
-            )
+            groups.append((school_class.name, access.health_class_learners(actor, school_class)))
     children = access.guardian_children(actor)
     if children:
         groups.append((_("お子さま"), children))

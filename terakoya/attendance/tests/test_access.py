@@ -345,3 +345,12 @@ def test_notice_reads_are_audited_under_the_readers_own_role(world):
         )
         entry = AuditEntry.objects.filter(action="attendance.notice.read").order_by("-id")[0]
         assert (entry.actor_role, entry.subject_uuid) == (role, world.learner.uuid)
+
+
+def test_the_nurse_lists_the_schools_classes_for_health_records(world):
+    page = world.client_for(world.nurse).get("/attendance/health/")
+    assert page.status_code == 200
+    assert f"/attendance/health/learners/{world.learner.uuid}/" in page.content.decode()
+    entry = AuditEntry.objects.filter(action="class.roster.read").order_by("-id")[0]
+    assert entry.purpose == "health_management"
+    assert world.client_for(world.subject_teacher).get("/attendance/health/").status_code == 404
