@@ -54,6 +54,7 @@ from terakoya.roster.models import (
     Board,
     ClassType,
     Enrolment,
+    EnrolmentRole,
     GuardianLink,
     Person,
     Role,
@@ -79,6 +80,7 @@ __all__ = [
     "homeroom_classes",
     "nurse_classes",
     "register_learners",
+    "register_learners_between",
     "scope_class_alerts",
     "scope_class_notices",
     "scope_class_observations",
@@ -222,6 +224,42 @@ def register_learners(
 ) -> list[tuple[Enrolment, Person]]:
     """The class list on ``on`` (出席番号 order), audited as attendance reads."""
     return scope_class_learners(actor, school_class, purpose=Purpose.ATTENDANCE, on=on)
+
+
+def register_learners_between(
+    actor: Actor, school_class: SchoolClass, *, start: dt.date, end: dt.date
+) -> list[tuple[Enrolment, Person]]:
+    """Everyone enrolled in the class at any time from ``start`` to ``end`` (a 出席簿 lists
+    learners who transferred in or out, with their days), in 出席番号 order, audited.
+
+    ``school_class`` must come from :func:`access_register_class`.
+    """
+    enrolments = list(
+        Enrolment.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start),
+            school_class=school_class,
+            role=EnrolmentRole.STUDENT,
+            begin_date__lte=end,
+        )
+        .select_related("person")
+        .order_by("shusseki_no", "person__family_name_kana", "person__given_name_kana", "pk")
+    )
+    seen: set[int] = set()
+    unique = []
+    for enrolment in enrolments:
+        if enrolment.person_id not in seen:
+            seen.add(enrolment.person_id)
+            unique.append(enrolment)
+    _audit_many(
+        actor,
+        role=_class_role(actor, school_class),
+        action="class.roster.read",
+        purpose=Purpose.ATTENDANCE,
+        school=school_class.school,
+        target_type="roster.schoolclass",
+        items=[(school_class.uuid, e.person.uuid) for e in unique],
+    )
+    return [(e, e.person) for e in unique]
 
 
 def health_class_learners(actor: Actor, school_class: SchoolClass) -> list[Person]:

@@ -216,8 +216,10 @@ def _summary(request: HttpRequest, class_uuid: uuid.UUID) -> tuple[Any, Any, dt.
     actor = request_actor(request)
     school_class = access.access_register_class(actor, class_uuid)
     start, end = _period(request)
-    on = min(end, clock.today())
-    learners = [(e.shusseki_no, p) for e, p in access.register_learners(actor, school_class, on=on)]
+    learners = [
+        (e.shusseki_no, p)
+        for e, p in access.register_learners_between(actor, school_class, start=start, end=end)
+    ]
     table = selectors.summary_table(
         school_class=school_class, learners=learners, start=start, end=end
     )
