@@ -27,7 +27,7 @@ from terakoya.records import access, services
 from terakoya.records.selectors import StatementQuery
 from terakoya.records.xapi import multipart
 from terakoya.records.xapi.errors import XapiError, bad
-from terakoya.records.xapi.shape import accept_languages, agent_ifi, render
+from terakoya.records.xapi.shape import accept_languages, activity_ids, agent_ifi, render
 from terakoya.records.xapi.validate import (
     V1,
     V2,
@@ -373,9 +373,7 @@ def _render_page(
     if fmt == "canonical":
         ids: set[str] = set()
         for statement in statements:
-            target = statement.get("object") or {}
-            if isinstance(target.get("id"), str):
-                ids.add(target["id"])
+            ids |= activity_ids(statement)
         definitions = access.activity_definitions(xreq.client, ids)
     rendered = [
         render(s, fmt=fmt, languages=languages, definitions=definitions) for s in statements

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
@@ -21,7 +22,7 @@ from django.db.models import Q
 from terakoya.core import clock
 from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record, audit_record_many
 from terakoya.privacy.consent import consent_is_given
-from terakoya.privacy.guards import RefusedInput, scan
+from terakoya.privacy.guards import RefusedInput, check_identifier, check_text, scan
 from terakoya.privacy.models import AuditOutcome
 from terakoya.privacy.pseudonyms import pseudonym_for
 from terakoya.privacy.purposes import PURPOSES, Purpose
@@ -37,7 +38,13 @@ from terakoya.records.models import (
     StatementAgent,
 )
 from terakoya.records.xapi.errors import XapiError, bad
-from terakoya.records.xapi.shape import agent_ifi, equivalent, index_terms
+from terakoya.records.xapi.shape import (
+    activities_with_definitions,
+    agent_ifi,
+    equivalent,
+    index_terms,
+    normalise,
+)
 from terakoya.records.xapi.validate import V1, V2, VOIDED, parse_timestamp, validate_statement
 from terakoya.roster.models import Membership, Person, Role, School
 
@@ -111,10 +118,43 @@ def _identifiers(statement: dict[str, Any]) -> list[str]:
     return found
 
 
+_UUID_TEXT = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+
+
+def _scan(value: Any, location: str) -> None:
+    """:func:`terakoya.privacy.guards.scan`, minus strings that are exactly a UUID.
+
+    Statement ids and registrations are UUIDs; about one random UUID in a thousand starts
+    with 8+4 digits that pass the My Number check digit, and refusing those would refuse
+    valid statements. A UUID is never a My Number. Strings shorter than 12 characters cannot
+    hold one and are skipped too (the ingest path's hot loop).
+    """
+    if isinstance(value, str):
+        if len(value) >= 12 and not _UUID_TEXT.match(value):
+            check_text(value, location=location)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            key_text = str(key)
+            where = f"{location}.{key_text}"
+            check_identifier(key_text, location=where)
+            if len(key_text) >= 12 and not _UUID_TEXT.match(key_text):
+                check_text(key_text, location=where)
+            _scan(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _scan(item, f"{location}[{index}]")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        check_text(str(value), location=location)
+
+
 def guard_statement(statement: dict[str, Any], *, where: str) -> None:
     """Refuse My Numbers anywhere and prohibited categories in keys, verbs and types."""
     try:
-        scan(statement, location=where, identifiers=_identifiers(statement))
+        for identifier in _identifiers(statement):
+            check_identifier(identifier, location=where)
+        _scan(statement, where)
     except RefusedInput as exc:
         raise _refused(exc) from exc
 
@@ -330,7 +370,7 @@ def _store(
                     code="conflict",
                 )
             continue
-        out = dict(statement)
+        out = normalise(statement)
         out["id"] = str(statement_id)
         if "timestamp" in out:
             stamp = parse_timestamp(out["timestamp"], "timestamp", version=version)
@@ -353,9 +393,8 @@ def _store(
         else:
             unlinked += 1
         target = out["object"]
-        kind = target.get("objectType", "Activity")
-        if kind == "Activity" and isinstance(target.get("definition"), dict):
-            definitions[target["id"]] = target["definition"]
+        for ident, definition in activities_with_definitions(out):
+            definitions[ident] = _merge_definition(definitions.get(ident, {}), definition)
         actor_id = agent_ifi(out["actor"]) or ""
         rows.append(
             Statement(
@@ -567,11 +606,12 @@ def _document_learner(school: School, key: DocumentKey, client: LrsClient | None
 
 def _guard_document(content: bytes, content_type: str, key: DocumentKey) -> None:
     try:
-        scan(key.doc_id, location="documentId", identifiers=[key.doc_id])
+        check_identifier(key.doc_id, location="documentId")
+        _scan(key.doc_id, "documentId")
         if content_type.split(";")[0].strip().lower() == "application/json":
-            scan(orjson.loads(content), location="$")
+            _scan(orjson.loads(content), "$")
         else:
-            scan(content.decode("utf-8", errors="ignore"), location="$")
+            _scan(content.decode("utf-8", errors="ignore"), "$")
     except orjson.JSONDecodeError:
         return
     except RefusedInput as exc:

@@ -94,6 +94,76 @@ def index_terms(statement: dict[str, Any]) -> tuple[dict[str, bool], dict[str, b
     return agents, activities
 
 
+def normalise(statement: dict[str, Any]) -> dict[str, Any]:
+    """Return the statement with single context activities wrapped in arrays (D 2.4.6.2)."""
+    out = dict(statement)
+    for part in (out, out.get("object")):
+        if not isinstance(part, dict):
+            continue
+        context = part.get("context")
+        if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+            activities = {
+                key: items if isinstance(items, list) else [items]
+                for key, items in context["contextActivities"].items()
+            }
+            part_context = {**context, "contextActivities": activities}
+            if part is out:
+                out["context"] = part_context
+            else:
+                out["object"] = {**part, "context": part_context}
+    return out
+
+
+def activities_with_definitions(statement: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every (activity id, definition) a statement carries: object, SubStatement, context."""
+    found: list[tuple[str, dict[str, Any]]] = []
+
+    def take(activity: Any) -> None:
+        if (
+            isinstance(activity, dict)
+            and activity.get("objectType", "Activity") == "Activity"
+            and isinstance(activity.get("id"), str)
+            and isinstance(activity.get("definition"), dict)
+        ):
+            found.append((activity["id"], activity["definition"]))
+
+    def part(value: dict[str, Any]) -> None:
+        target = value.get("object")
+        take(target)
+        context = value.get("context")
+        if isinstance(context, dict):
+            for items in (context.get("contextActivities") or {}).values():
+                for item in items if isinstance(items, list) else [items]:
+                    take(item)
+        if isinstance(target, dict) and target.get("objectType") == "SubStatement":
+            part(target)
+
+    part(statement)
+    return found
+
+
+def activity_ids(statement: dict[str, Any]) -> set[str]:
+    """Every activity id in a statement (for canonical definitions)."""
+    ids: set[str] = set()
+
+    def part(value: dict[str, Any]) -> None:
+        target = value.get("object")
+        if isinstance(target, dict) and target.get("objectType", "Activity") == "Activity":
+            if isinstance(target.get("id"), str):
+                ids.add(target["id"])
+        context = value.get("context")
+        if isinstance(context, dict):
+            for items in (context.get("contextActivities") or {}).values():
+                for item in items if isinstance(items, list) else [items]:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        ids.add(item["id"])
+        if isinstance(target, dict) and target.get("objectType") == "SubStatement":
+            part(target)
+
+    part(statement)
+    return ids
+
+
 # --- comparison (C 2.1.1/2.1.2: a repeated id with a different statement is a conflict) --------
 
 _IGNORED_TOP = ("id", "authority", "stored", "version", "attachments")
@@ -122,6 +192,14 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def _duration(value: Any) -> Any:
+    """D 4.6: precision beyond 0.01 s is not compared."""
+    if isinstance(value, str) and "." in value and value.endswith("S"):
+        head, _, fraction = value[:-1].rpartition(".")
+        return f"{head}.{fraction[:2]}S" if fraction[:2].strip("0") else f"{head}S"
+    return value
+
+
 def _instant(value: Any) -> Any:
     try:
         return parse_timestamp(value, "timestamp", version="1.0.3").isoformat()
@@ -144,6 +222,9 @@ def equivalent(incoming: dict[str, Any], existing: dict[str, Any]) -> bool:
         left["timestamp"] = _instant(left["timestamp"])
         right["timestamp"] = _instant(right["timestamp"])
     for side in (left, right):
+        result = side.get("result")
+        if isinstance(result, dict) and "duration" in result:
+            side["result"] = {**result, "duration": _duration(result["duration"])}
         target = side.get("object")
         if isinstance(target, dict) and target.get("objectType") == "SubStatement":
             sub = dict(target)
@@ -164,8 +245,8 @@ def _ids_agent(agent: dict[str, Any]) -> dict[str, Any]:
     for key in ("mbox", "mbox_sha1sum", "openid", "account"):
         if key in agent:
             out[key] = agent[key]
-    if agent.get("objectType") == "Group" and "member" in agent:
-        out["member"] = [_ids_agent(m) for m in agent["member"]]
+    if agent.get("objectType") == "Group" and "member" in agent and len(out) == 1:
+        out["member"] = [_ids_agent(m) for m in agent["member"]]  # anonymous groups only
     return out
 
 
@@ -174,10 +255,7 @@ def _ids_object(target: dict[str, Any]) -> dict[str, Any]:
     if kind in {"Agent", "Group"}:
         return _ids_agent(target)
     if kind == "Activity":
-        out = {"id": target["id"]}
-        if "objectType" in target:
-            out["objectType"] = "Activity"
-        return out
+        return {"id": target["id"]}
     if kind == "SubStatement":
         return _ids_statement(target)
     return target
@@ -210,7 +288,10 @@ def _pick_language(value: dict[str, Any], languages: list[str]) -> dict[str, Any
         return value
     for wanted in languages:
         for key, text in value.items():
-            if key.lower() == wanted or key.lower().split("-")[0] == wanted.split("-")[0]:
+            if key.lower() == wanted:
+                return {key: text}
+        for key, text in value.items():
+            if key.lower().split("-")[0] == wanted.split("-")[0]:
                 return {key: text}
     key = next(iter(value))
     return {key: value[key]}
@@ -218,6 +299,11 @@ def _pick_language(value: dict[str, Any], languages: list[str]) -> dict[str, Any
 
 def _canonical_languages(value: Any, languages: list[str]) -> Any:
     if isinstance(value, dict):
+        identified = value.get("objectType") == "Group" and any(
+            k in value for k in ("mbox", "mbox_sha1sum", "openid", "account")
+        )
+        if identified:
+            value = {k: v for k, v in value.items() if k != "member"}
         out = {}
         for key, item in value.items():
             if key in {"display", "name", "description"} and isinstance(item, dict):

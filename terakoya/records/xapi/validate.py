@@ -33,7 +33,8 @@ _LANG = re.compile(
     r"(?:-[xX](?:-[A-Za-z0-9]{1,8})+)?$|^[xX](?:-[A-Za-z0-9]{1,8})+$|^i-[A-Za-z]+$"
 )
 _DURATION = re.compile(
-    r"^P(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?"
+    r"^P\d+(?:[.,]\d+)?W$|"
+    r"^P(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?"
     r"(?:\d+(?:[.,]\d+)?D)?(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?"
     r"(?:\d+(?:[.,]\d+)?S)?)?$"
 )
@@ -305,7 +306,7 @@ def validate_definition(value: Any, where: str) -> None:
         if present or "correctResponsesPattern" in definition:
             raise bad(f"{where} has interaction properties without interactionType", location=where)
         return
-    if interaction not in INTERACTION_TYPES:
+    if not isinstance(interaction, str) or interaction not in INTERACTION_TYPES:
         raise bad(f"{where}.interactionType is not a known type", location=where)
     allowed = set(_COMPONENT_LISTS.get(interaction, ()))
     for key in present:
@@ -423,7 +424,7 @@ def validate_context(value: Any, where: str, *, object_kind: str, version: str) 
     for key in ("revision", "platform"):
         if key in context:
             _string(context[key], f"{where}.{key}")
-            if object_kind in {"Agent", "Group"}:
+            if object_kind != "Activity":
                 raise bad(
                     f"{where}.{key} must not be used when the object is an agent or group",
                     location=where,
@@ -573,6 +574,14 @@ def _validate_core(statement: dict[str, Any], where: str, *, version: str, sub: 
 
 def validate_statement(value: Any, *, version: str, where: str = "$") -> dict[str, Any]:
     """Validate one statement; return it. Raises :class:`XapiError` (400) on the first fault."""
+    try:
+        return _validate_statement(value, version=version, where=where)
+    except (TypeError, KeyError, AttributeError) as exc:
+        # A value of an unexpected JSON type deep inside: still a malformed statement (400).
+        raise bad(f"{where} is malformed", location=where) from exc
+
+
+def _validate_statement(value: Any, *, version: str, where: str) -> dict[str, Any]:
     statement = _obj(value, where)
     _validate_core(statement, where, version=version, sub=False)
     if "id" in statement:
@@ -582,8 +591,11 @@ def validate_statement(value: Any, *, version: str, where: str = "$") -> dict[st
     if "authority" in statement:
         validate_actor(statement["authority"], f"{where}.authority")
         authority = statement["authority"]
-        if authority.get("objectType") == "Group" and len(authority.get("member", [])) != 2:
-            raise bad("a group authority must have exactly two members", location=where)
+        # D 2.4.9: a Group authority is the OAuth pair: anonymous, exactly two agents.
+        if authority.get("objectType") == "Group" and (
+            len(authority.get("member", [])) != 2 or any(k in authority for k in _IFIS)
+        ):
+            raise bad("a group authority must be an anonymous group of two agents", location=where)
     if "version" in statement and not _VERSION.match(
         _string(statement["version"], f"{where}.version")
     ):
