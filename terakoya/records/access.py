@@ -46,6 +46,12 @@ def client_authenticate(authorization: str) -> LrsClient | None:
     return client
 
 
+def client_remember_version(client: LrsClient, version: str) -> None:
+    """Remember the xAPI version a client speaks, to answer its header-less requests in it."""
+    client.last_version = version
+    LrsClient.objects.filter(pk=client.pk).update(last_version=version)
+
+
 def _audit_reads(client: LrsClient, learner_ids: set[int | None], count: int) -> None:
     learners = {
         p.pk: p.uuid

@@ -117,7 +117,8 @@ def _unwrap(request: HttpRequest, body: bytes) -> XRequest:
         for key, value in form.items():
             if key.lower() == "x-experience-api-version":
                 form_version = value
-        version = _version_of(headers.get("x-experience-api-version") or form_version)
+        # Form fields are the headers of an alternate request (C 1.3.s3.b7): they win.
+        version = _version_of(form_version or headers.get("x-experience-api-version"))
         if version == V2:
             raise bad("alternate request syntax is not allowed in xAPI 2.0")
         if set(params) != {"method"}:
@@ -211,8 +212,15 @@ def xapi_view(
                         code="unauthenticated",
                     )
                 xreq.client = client
+                if client.last_version != version:
+                    access.client_remember_version(client, version)
             response = handler(xreq)
         except XapiError as exc:
+            if exc.code == "version" and header is None:
+                # No header: refused, but answered in the version this client last spoke.
+                known = access.client_authenticate(request.META.get("HTTP_AUTHORIZATION", ""))
+                if known is not None and known.last_version:
+                    version = known.last_version
             response = _error(exc, version)
         if statements:
             response["X-Experience-API-Consistent-Through"] = _now_text()
@@ -618,6 +626,17 @@ def _document(xreq: XRequest, spec: _DocSpec) -> HttpResponse:
         if not isinstance(parsed, dict):
             raise bad("POST merges JSON objects only")
     require = spec.kind != "state" or xreq.version == V2
+    if (
+        xreq.method == "PUT"
+        and spec.kind != "state"
+        and xreq.version == V1
+        and "if-match" not in xreq.headers
+        and "if-none-match" not in xreq.headers
+        and access.document_get(xreq.client, key) is None
+    ):
+        # The 1.0.3 battery (XAPI-00273, XAPI-00287) wants a profile PUT without either
+        # precondition header refused even for a new document; an existing one is a 409 below.
+        raise bad("a profile PUT needs If-Match or If-None-Match")
     document = services.document_write(
         school=xreq.client.school,
         key=key,

@@ -32,6 +32,7 @@ from terakoya.roster.models import Person, School
         "created_by",
         "created_at",
         "revoked_at",
+        "last_version",
     ),
 )
 class LrsClient(PublicModel):
@@ -53,6 +54,8 @@ class LrsClient(PublicModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The xAPI version of the client's latest request (answers header-less requests, C 3.3).
+    last_version = models.CharField(max_length=10, blank=True)
 
     def __str__(self) -> str:
         return self.name
