@@ -35,9 +35,7 @@ def client_authenticate(authorization: str) -> LrsClient | None:
     if not colon or not key or len(key) > 40:
         return None
     client = (
-        LrsClient.objects.select_related("school")
-        .filter(key=key, revoked_at__isnull=True)
-        .first()
+        LrsClient.objects.select_related("school").filter(key=key, revoked_at__isnull=True).first()
     )
     if client is None:
         return None
@@ -126,7 +124,11 @@ def document_get(client: LrsClient, key: services.DocumentKey) -> Document | Non
 
 
 def document_ids(
-    client: LrsClient, key: services.DocumentKey, *, since: dt.datetime | None, any_registration: bool
+    client: LrsClient,
+    key: services.DocumentKey,
+    *,
+    since: dt.datetime | None,
+    any_registration: bool,
 ) -> list[str]:
     return selectors.document_ids(
         school=client.school,

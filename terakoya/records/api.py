@@ -103,7 +103,9 @@ def _error(exc: XapiError, version: str) -> HttpResponse:
 
 
 def _unwrap(request: HttpRequest, body: bytes) -> XRequest:
-    headers = {name: request.META[meta] for name, meta in _HEADER_FIELDS.items() if meta in request.META}
+    headers = {
+        name: request.META[meta] for name, meta in _HEADER_FIELDS.items() if meta in request.META
+    }
     params = dict(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True))
     method = request.method or "GET"
     if method == "POST" and "method" in params:
@@ -123,8 +125,10 @@ def _unwrap(request: HttpRequest, body: bytes) -> XRequest:
             raise bad("alternate request syntax is not allowed in xAPI 2.0")
         if set(params) != {"method"}:
             raise bad("alternate request syntax takes no query parameters other than method")
-        if not headers.get("content-type", "").lower().startswith(
-            "application/x-www-form-urlencoded"
+        if (
+            not headers.get("content-type", "")
+            .lower()
+            .startswith("application/x-www-form-urlencoded")
         ):
             raise bad("alternate request syntax needs application/x-www-form-urlencoded")
         real = params["method"].upper()
@@ -195,7 +199,11 @@ def xapi_view(
                 ) from exc
             if open_ and "HTTP_X_EXPERIENCE_API_VERSION" not in request.META:
                 xreq = XRequest(
-                    method=method, version=V2, params=dict(request.GET.items()), headers={}, body=b""
+                    method=method,
+                    version=V2,
+                    params={k: str(v) for k, v in request.GET.items()},
+                    headers={},
+                    body=b"",
                 )
             else:
                 xreq = _unwrap(request, body)
@@ -475,7 +483,11 @@ def _statement_page(xreq: XRequest, query: StatementQuery) -> HttpResponse:
     more = ""
     if page.more is not None:
         state = {
-            **{k: v for k, v in page.more.__dict__.items() if k not in {"since", "until", "registration"}},
+            **{
+                k: v
+                for k, v in page.more.__dict__.items()
+                if k not in {"since", "until", "registration"}
+            },
             "since": page.more.since.isoformat() if page.more.since else None,
             "until": page.more.until.isoformat() if page.more.until else None,
             "registration": str(page.more.registration) if page.more.registration else None,
@@ -585,7 +597,9 @@ def _document(xreq: XRequest, spec: _DocSpec) -> HttpResponse:
                 raise bad(f"since cannot be combined with {spec.id_param}")
             document = access.document_get(xreq.client, key)
             if document is None:
-                raise XapiError(404, "文書が見つかりません。", "No such document.", code="not_found")
+                raise XapiError(
+                    404, "文書が見つかりません。", "No such document.", code="not_found"
+                )
             response = HttpResponse(bytes(document.content), content_type=document.content_type)
             response["ETag"] = f'"{document.etag}"'
             response["Last-Modified"] = http_date(document.updated.timestamp())

@@ -134,6 +134,9 @@ class Statement(models.Model):
             models.Index(fields=["object_ref"], name="statement_object_ref"),
         ]
 
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
 
 @personal_data(
     PersonalData(
@@ -159,6 +162,9 @@ class StatementAgent(models.Model):
     class Meta:
         indexes = [models.Index(fields=["ifi", "main", "statement"], name="statementagent_ifi")]
 
+    def __str__(self) -> str:
+        return self.ifi
+
 
 @personal_data(
     PersonalData(
@@ -177,9 +183,7 @@ class StatementActivity(models.Model):
     """An activity a statement mentions. ``main``: the object (the ``activity`` filter)."""
 
     id = models.BigAutoField(primary_key=True)
-    statement = models.ForeignKey(
-        Statement, on_delete=models.CASCADE, related_name="activity_rows"
-    )
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="activity_rows")
     activity_id = models.CharField(max_length=1024)
     main = models.BooleanField()
 
@@ -187,6 +191,9 @@ class StatementActivity(models.Model):
         indexes = [
             models.Index(fields=["activity_id", "main", "statement"], name="statementactivity_id")
         ]
+
+    def __str__(self) -> str:
+        return self.activity_id
 
 
 @no_personal_data(
@@ -207,6 +214,9 @@ class AttachmentBlob(models.Model):
             models.UniqueConstraint(fields=["school", "sha2"], name="attachmentblob_school_sha2")
         ]
 
+    def __str__(self) -> str:
+        return self.sha2
+
 
 @no_personal_data(
     "activity definitions describe learning content (names, question texts), not people",
@@ -225,6 +235,9 @@ class Activity(models.Model):
                 fields=["school", "activity_id"], name="activity_school_activity_id"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.activity_id
 
 
 class DocumentKind(models.TextChoices):
@@ -285,3 +298,6 @@ class Document(models.Model):
                 name="document_listing",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.doc_id}"

@@ -98,8 +98,10 @@ def statement_query(*, school: School, query: StatementQuery) -> StatementPage:
         bound = Statement.objects.aggregate(top=Max("id"))["top"] or 0
     rows = rows.filter(id__lte=bound)
     if query.after_id is not None:
-        rows = rows.filter(id__gt=query.after_id) if query.ascending else rows.filter(
-            id__lt=query.after_id
+        rows = (
+            rows.filter(id__gt=query.after_id)
+            if query.ascending
+            else rows.filter(id__lt=query.after_id)
         )
     rows = rows.order_by("id" if query.ascending else "-id")
     found = list(rows.values_list("id", "payload", "learner_id")[: limit + 1])

@@ -11,22 +11,22 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from terakoya.core import clock
 from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record, audit_record_many
+from terakoya.privacy.categories import DataCategory as C
 from terakoya.privacy.consent import consent_is_given
 from terakoya.privacy.guards import RefusedInput, check_identifier, check_text, scan
 from terakoya.privacy.models import AuditOutcome
 from terakoya.privacy.pseudonyms import pseudonym_for
 from terakoya.privacy.purposes import PURPOSES, Purpose
-from terakoya.privacy.categories import DataCategory as C
 from terakoya.records.models import (
     Activity,
     AttachmentBlob,
@@ -107,7 +107,9 @@ def _identifiers(statement: dict[str, Any]) -> list[str]:
             for items in (context.get("contextActivities") or {}).values():
                 for item in items if isinstance(items, list) else [items]:
                     activity(item)
-            for entry in (context.get("contextAgents") or []) + (context.get("contextGroups") or []):
+            for entry in (context.get("contextAgents") or []) + (
+                context.get("contextGroups") or []
+            ):
                 if isinstance(entry, dict):
                     found.extend(t for t in entry.get("relevantTypes") or [] if isinstance(t, str))
         for attachment in part.get("attachments") or []:
@@ -164,7 +166,7 @@ class _Resolved:
     learners: dict[str, Person]  # account name -> learner
 
 
-def _school_learners(school: School) -> Iterable[Person]:
+def _school_learners(school: School) -> QuerySet[Person]:
     today = clock.today()
     return Person.objects.filter(
         Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today),
@@ -263,7 +265,9 @@ def statement_store(
     """
     purpose = Purpose(client.purpose) if client is not None else (purpose or Purpose.INSTRUCTION)
     audit_actor = actor or (client_audit_actor(client) if client is not None else SYSTEM)
-    authority = authority or (client_authority(client) if client is not None else TERAKOYA_AUTHORITY)
+    authority = authority or (
+        client_authority(client) if client is not None else TERAKOYA_AUTHORITY
+    )
     try:
         prepared = _prepare(statements, version=version)
         recipient = client.key if client is not None else ""
@@ -284,7 +288,9 @@ def statement_store(
             )
         if info.needs_consent:
             for learner in {p.pk: p for p in learners.values()}.values():
-                if not consent_is_given(learner_id=learner.pk, purpose=purpose, recipient=recipient):
+                if not consent_is_given(
+                    learner_id=learner.pk, purpose=purpose, recipient=recipient
+                ):
                     raise XapiError(
                         403,
                         f"保護者の同意(「{info.title_ja}」)がないため、この学習者の記録は受け付けられません。",
@@ -844,8 +850,10 @@ def statement_delete_for_learner(*, school: School, learner: Person, actor: Audi
     The caller (the records gate) has checked that ``actor`` is the school's administrator.
     The audit entry records the count, never the content.
     """
-    count, _ = Statement.objects.filter(school=school, learner=learner).delete()
-    documents, _ = Document.objects.filter(school=school, learner=learner).delete()
+    _, per_model = Statement.objects.filter(school=school, learner=learner).delete()
+    count = per_model.get(Statement._meta.label, 0)
+    _, per_document = Document.objects.filter(school=school, learner=learner).delete()
+    documents = per_document.get(Document._meta.label, 0)
     audit_record(
         actor=actor,
         action="statement.erase_learner",
@@ -871,7 +879,8 @@ def statement_delete_range(
             "The start of the range must be before its end.",
         )
     query = Statement.objects.filter(school=school, stored__gte=stored_from, stored__lt=stored_to)
-    count, _ = query.delete()
+    _, per_model = query.delete()
+    count = per_model.get(Statement._meta.label, 0)
     audit_record(
         actor=actor,
         action="statement.erase_range",
@@ -890,12 +899,10 @@ def schools_first() -> School | None:
 
 def membership_is_admin(*, person: Person, school: School) -> bool:
     today = clock.today()
-    return (
-        Membership.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=today),
-            person=person,
-            school=school,
-            role=Role.SCHOOL_ADMIN,
-            begin_date__lte=today,
-        ).exists()
-    )
+    return Membership.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        person=person,
+        school=school,
+        role=Role.SCHOOL_ADMIN,
+        begin_date__lte=today,
+    ).exists()

@@ -69,7 +69,10 @@ def statement(**overrides: Any) -> dict[str, Any]:
         "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
         "object": {
             "id": "https://example.org/drills/fractions/1",
-            "definition": {"name": {"ja": "分数 1"}, "type": "http://adlnet.gov/expapi/activities/question"},
+            "definition": {
+                "name": {"ja": "分数 1"},
+                "type": "http://adlnet.gov/expapi/activities/question",
+            },
         },
     }
     data.update(overrides)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import Any
 
 import orjson
 import pytest
@@ -122,7 +123,7 @@ def test_a_batch_with_one_invalid_statement_stores_nothing(lrs):
     assert Statement.objects.count() == 0
 
 
-def _void(target: str) -> dict:
+def _void(target: str) -> dict[str, Any]:
     return statement(
         verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
         object={"objectType": "StatementRef", "id": target},
@@ -225,7 +226,10 @@ def test_filters_also_return_statements_referring_to_matches(lrs):
             object={"objectType": "StatementRef", "id": sid},
         ),
     )
-    assert set(_ids(lrs.get("statements", {"verb": "https://example.org/verbs/rare"}))) == {sid, ref}
+    assert set(_ids(lrs.get("statements", {"verb": "https://example.org/verbs/rare"}))) == {
+        sid,
+        ref,
+    }
 
 
 def test_since_is_exclusive_and_until_inclusive_on_stored(lrs):
@@ -304,7 +308,7 @@ def _multipart(parts: list[tuple[dict[str, str], bytes]], boundary: str = "xyzzy
     return out + f"--{boundary}--\r\nan epilogue is tolerated\r\n".encode()
 
 
-def _attachment(data: bytes, **extra: str) -> dict:
+def _attachment(data: bytes, **extra: str) -> dict[str, Any]:
     return {
         "usageType": "https://example.org/attachments/worksheet",
         "display": {"ja": "ワークシート"},
@@ -320,7 +324,10 @@ def test_attachments_in_multipart_are_stored_and_returned(lrs):
     sid = new_id()
     body = _multipart(
         [
-            ({"Content-Type": "application/json"}, orjson.dumps(statement(id=sid, attachments=[_attachment(data)]))),
+            (
+                {"Content-Type": "application/json"},
+                orjson.dumps(statement(id=sid, attachments=[_attachment(data)])),
+            ),
             (
                 {
                     "Content-Type": "text/plain",
@@ -342,7 +349,12 @@ def test_attachments_in_multipart_are_stored_and_returned(lrs):
 def test_an_attachment_without_its_part_or_file_url_is_refused(lrs):
     data = b"missing"
     body = _multipart(
-        [({"Content-Type": "application/json"}, orjson.dumps(statement(attachments=[_attachment(data)])))]
+        [
+            (
+                {"Content-Type": "application/json"},
+                orjson.dumps(statement(attachments=[_attachment(data)])),
+            )
+        ]
     )
     response = lrs.post("statements", body, content_type="multipart/mixed; boundary=xyzzy")
     assert response.status_code == 400
@@ -351,7 +363,7 @@ def test_an_attachment_without_its_part_or_file_url_is_refused(lrs):
     assert lrs.post("statements", statement(attachments=[with_url])).status_code == 200
 
 
-def _signed(body: dict, *, alg: str = "RS256") -> tuple[bytes, dict]:
+def _signed(body: dict[str, Any], *, alg: str = "RS256") -> tuple[bytes, dict[str, Any]]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "tool")])
     import datetime as dt
@@ -366,7 +378,10 @@ def _signed(body: dict, *, alg: str = "RS256") -> tuple[bytes, dict]:
         .not_valid_after(dt.datetime(2040, 1, 1, tzinfo=dt.UTC))
         .sign(key, hashes.SHA256())
     )
-    header = {"alg": alg, "x5c": [base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()]}
+    header = {
+        "alg": alg,
+        "x5c": [base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()],
+    }
 
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -384,10 +399,13 @@ def _signed(body: dict, *, alg: str = "RS256") -> tuple[bytes, dict]:
     return token, attachment
 
 
-def _post_signed(lrs, body: dict, token: bytes, attachment: dict):
+def _post_signed(lrs, body: dict[str, Any], token: bytes, attachment: dict[str, Any]):
     payload = _multipart(
         [
-            ({"Content-Type": "application/json"}, orjson.dumps({**body, "attachments": [attachment]})),
+            (
+                {"Content-Type": "application/json"},
+                orjson.dumps({**body, "attachments": [attachment]}),
+            ),
             (
                 {
                     "Content-Type": "application/octet-stream",
@@ -413,7 +431,7 @@ def test_a_signed_statement_is_accepted_and_a_tampered_one_refused(lrs):
 def test_a_signature_with_a_non_rsa_algorithm_is_refused(lrs):
     body = statement(id=new_id())
     token, attachment = _signed(body)
-    head, payload, signature = token.split(b".")
+    _head, payload, signature = token.split(b".")
     forged_head = base64.urlsafe_b64encode(b'{"alg":"HS256"}').rstrip(b"=")
     token = b".".join([forged_head, payload, signature])
     attachment = {**attachment, "sha2": hashlib.sha256(token).hexdigest(), "length": len(token)}
@@ -446,10 +464,29 @@ def test_alternate_request_syntax_works_in_1_0_3_only(lrs):
     assert response.status_code == 400
 
 
-def test_2_0_refuses_timestamps_with_an_unknown_offset(lrs):
-    assert lrs.post("statements", statement(timestamp="2026-01-01T00:00:00-00:00")).status_code == 400
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+def test_timestamps_with_an_unknown_offset_are_refused(lrs, version):
+    lrs.version = version
+    for offset in ("-00", "-0000", "-00:00"):
+        body = statement(timestamp=f"2026-01-01T00:00:00{offset}")
+        assert lrs.post("statements", body).status_code == 400
+    assert Statement.objects.count() == 0
+
+
+def test_2_0_stores_timestamps_in_utc_and_1_0_3_as_written(lrs):
+    sid = new_id()
+    lrs.post("statements", statement(id=sid, timestamp="2026-05-01T09:00:00.123+09:00"))
+    assert (
+        lrs.get("statements", {"statementId": sid}).json()["timestamp"]
+        == "2026-05-01T00:00:00.123000Z"
+    )
     lrs.version = "1.0.3"
-    assert lrs.post("statements", statement(timestamp="2026-01-01T00:00:00-00:00")).status_code == 200
+    sid = new_id()
+    lrs.post("statements", statement(id=sid, timestamp="2026-05-01T09:00:00.123+09:00"))
+    assert (
+        lrs.get("statements", {"statementId": sid}).json()["timestamp"]
+        == "2026-05-01T09:00:00.123+09:00"
+    )
 
 
 def test_context_agents_are_a_2_0_feature(lrs):
@@ -478,12 +515,16 @@ def test_a_client_sees_only_its_own_schools_statements(lrs, world):
     assert stranger.get("statements", {"statementId": sid}).status_code == 404
     assert stranger.get("statements").json()["statements"] == []
     # The same statement id may exist at another school without a conflict.
-    assert stranger.post("statements", statement(id=sid, result={"success": True})).status_code == 200
+    assert (
+        stranger.post("statements", statement(id=sid, result={"success": True})).status_code == 200
+    )
 
 
 def test_activities_and_agents_resources(lrs):
     lrs.post("statements", statement())
-    activity = lrs.get("activities", {"activityId": "https://example.org/drills/fractions/1"}).json()
+    activity = lrs.get(
+        "activities", {"activityId": "https://example.org/drills/fractions/1"}
+    ).json()
     assert activity["definition"]["name"] == {"ja": "分数 1"}
     unknown = lrs.get("activities", {"activityId": "https://example.org/none"}).json()
     assert unknown == {"objectType": "Activity", "id": "https://example.org/none"}

@@ -50,9 +50,7 @@ def _activity(activity: Any, out: dict[str, bool], *, main: bool) -> None:
         out[activity["id"]] = out.get(activity["id"], False) or main
 
 
-def _context_index(
-    context: Any, agents: dict[str, bool], activities: dict[str, bool]
-) -> None:
+def _context_index(context: Any, agents: dict[str, bool], activities: dict[str, bool]) -> None:
     if not isinstance(context, dict):
         return
     for key in ("instructor", "team"):
@@ -148,9 +146,12 @@ def activity_ids(statement: dict[str, Any]) -> set[str]:
 
     def part(value: dict[str, Any]) -> None:
         target = value.get("object")
-        if isinstance(target, dict) and target.get("objectType", "Activity") == "Activity":
-            if isinstance(target.get("id"), str):
-                ids.add(target["id"])
+        if (
+            isinstance(target, dict)
+            and target.get("objectType", "Activity") == "Activity"
+            and isinstance(target.get("id"), str)
+        ):
+            ids.add(target["id"])
         context = value.get("context")
         if isinstance(context, dict):
             for items in (context.get("contextActivities") or {}).values():
@@ -171,7 +172,7 @@ _IGNORED_TOP = ("id", "authority", "stored", "version", "attachments")
 
 def _canonical(value: Any) -> Any:
     if isinstance(value, dict):
-        result = {}
+        result: dict[str, Any] = {}
         for key, item in value.items():
             if key in {"definition", "display"}:
                 continue
@@ -179,13 +180,13 @@ def _canonical(value: Any) -> Any:
                 result[key] = item.lower()
             elif key == "member" and isinstance(item, list):
                 result[key] = sorted(
-                    (_canonical(m) for m in item), key=lambda m: orjson.dumps(m, option=orjson.OPT_SORT_KEYS)
+                    (_canonical(m) for m in item),
+                    key=lambda m: orjson.dumps(m, option=orjson.OPT_SORT_KEYS),
                 )
             else:
                 result[key] = _canonical(item)
-        if result.get("objectType") in {"Activity", "Agent"} and len(result) > 1:
-            if result["objectType"] == "Activity":
-                result.pop("objectType")
+        if result.get("objectType") == "Activity" and len(result) > 1:
+            result.pop("objectType")
         return result
     if isinstance(value, list):
         return [_canonical(item) for item in value]

@@ -45,7 +45,9 @@ _TIMESTAMP = re.compile(
 _TIMESTAMP_BASIC = re.compile(
     r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|[+\-]\d{2}(?:\d{2})?)?$"
 )
-_MIME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+\-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+\-]*(?:\s*;.*)?$")
+_MIME = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+\-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+\-]*(?:\s*;.*)?$"
+)
 _VERSION = re.compile(r"^(?:1\.0|2\.0)(?:\.\d+)?$")
 
 INTERACTION_TYPES = frozenset(
@@ -547,7 +549,7 @@ _SUB_KEYS = frozenset(
 
 def _validate_core(statement: dict[str, Any], where: str, *, version: str, sub: bool) -> None:
     _keys(statement, _SUB_KEYS if sub else _STATEMENT_KEYS, where)
-    if not sub and statement.get("objectType", None) not in (None, "Statement"):
+    if not sub and statement.get("objectType") not in (None, "Statement"):
         raise bad(f"{where}.objectType is not allowed on a statement", location=where)
     for key in ("actor", "verb", "object"):
         if key not in statement:

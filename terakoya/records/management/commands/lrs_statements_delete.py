@@ -48,5 +48,7 @@ class Command(BaseCommand):
                 school=school, stored_from=start, stored_to=end, actor=actor
             )
         else:
-            raise CommandError("--learner か --from/--to を指定してください / Give --learner or a range.")
+            raise CommandError(
+                "--learner か --from/--to を指定してください / Give --learner or a range."
+            )
         self.stdout.write(f"deleted={count}")
