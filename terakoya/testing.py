@@ -8,10 +8,15 @@ whose teacher is the stranger; plus a board analyst. Every access test uses them
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 from terakoya.core import clock
@@ -199,3 +204,68 @@ PERSONAS = (
     "board_analyst",
     "stranger",
 )
+
+
+# Parts of every page that differ per response or per URL, not per record.
+_CSRF = re.compile(r'name="(?:csrfmiddlewaretoken|next)" value="[^"]*"')
+
+
+def assert_same_not_found(forbidden: HttpResponse, missing: HttpResponse) -> None:
+    """A forbidden record must be indistinguishable from a missing one: same status (404),
+    same body (modulo the per-response CSRF token and the language switch's return URL),
+    same content type."""
+    assert forbidden.status_code == 404, forbidden.status_code
+    assert missing.status_code == 404, missing.status_code
+    assert forbidden.headers.get("Content-Type") == missing.headers.get("Content-Type")
+    body_a = _CSRF.sub("", forbidden.content.decode())
+    body_b = _CSRF.sub("", missing.content.decode())
+    assert body_a == body_b
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian chromium driven by Playwright. Skipped when chromium is absent, unless
+    TERAKOYA_REQUIRE_BROWSER=1 (as in CI), where its absence is a failure."""
+    if not CHROMIUM.exists():
+        if os.environ.get("TERAKOYA_REQUIRE_BROWSER") == "1":
+            pytest.fail("chromium is required (TERAKOYA_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django refuses ORM calls from inside one
+    # unless told this is intended (the test process is not serving async code).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot under var/screenshots/ and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+TABLET = {"width": 1024, "height": 768}
+TABLET_PORTRAIT = {"width": 800, "height": 1280}
+PHONE = {"width": 390, "height": 844}

@@ -23,3 +23,4 @@ urlpatterns = [
     path("", include("terakoya.interop.urls")),
     path("", include("terakoya.web.urls")),
 ]
+handler404 = "terakoya.web.views.not_found"

@@ -33,15 +33,12 @@ from terakoya.privacy.categories import DataCategory as C
 from terakoya.privacy.consent import consent_is_given
 from terakoya.privacy.models import AuditOutcome
 from terakoya.privacy.purposes import PURPOSES, Purpose
+from terakoya.roster.choices import BOARD_ROLES, ClassType, EnrolmentRole, Role
 from terakoya.roster.models import (
-    BOARD_ROLES,
-    ClassType,
     Enrolment,
-    EnrolmentRole,
     GuardianLink,
     Membership,
     Person,
-    Role,
     School,
     SchoolClass,
 )

@@ -21,6 +21,16 @@ from terakoya.core.models import TimestampedModel
 from terakoya.privacy.categories import DataCategory as C
 from terakoya.privacy.registry import PersonalData, Subject, no_personal_data, personal_data
 
+# Re-exported: the choices live in roster.choices so that any layer may import them.
+from terakoya.roster.choices import BOARD_ROLES as BOARD_ROLES
+from terakoya.roster.choices import STAFF_ROLES as STAFF_ROLES
+from terakoya.roster.choices import ClassType as ClassType
+from terakoya.roster.choices import EnrolmentRole as EnrolmentRole
+from terakoya.roster.choices import Grade as Grade
+from terakoya.roster.choices import Regime as Regime
+from terakoya.roster.choices import Role as Role
+from terakoya.roster.choices import SchoolType as SchoolType
+
 BOARD_CODE_RE = re.compile(r"^[0-4]\d{5}$")
 # 学校コード: type (2) + prefecture (2) + founder (1) + number (7) + check digit (1). The check
 # digit's weights are unpublished, so only the pattern is validated (reference/codes.md).
@@ -43,49 +53,6 @@ def validate_school_code(value: str) -> None:
             ),
             code="school_code",
         )
-
-
-class Grade(models.TextChoices):
-    P1 = "P1", _("小学1年")
-    P2 = "P2", _("小学2年")
-    P3 = "P3", _("小学3年")
-    P4 = "P4", _("小学4年")
-    P5 = "P5", _("小学5年")
-    P6 = "P6", _("小学6年")
-    J1 = "J1", _("中学1年")
-    J2 = "J2", _("中学2年")
-    J3 = "J3", _("中学3年")
-
-
-class SchoolType(models.TextChoices):
-    ELEMENTARY = "B1", _("小学校")
-    JUNIOR_HIGH = "C1", _("中学校")
-    COMPULSORY = "C2", _("義務教育学校")
-
-
-class Regime(models.TextChoices):
-    """Which chapter of the APPI governs the board's schools (reference/privacy-law.md)."""
-
-    PUBLIC = "public", _("公立(個人情報保護法 第5章)")
-    PRIVATE = "private", _("私立(個人情報保護法 第4章)")
-
-
-class Role(models.TextChoices):
-    LEARNER = "learner", _("児童生徒")
-    GUARDIAN = "guardian", _("保護者")
-    TEACHER = "teacher", _("教員")
-    NURSE = "nurse", _("養護教諭")
-    SCHOOL_ADMIN = "school_admin", _("学校管理者")
-    PRINCIPAL = "principal", _("校長")
-    SPECIAL_SUPPORT = "special_support", _("特別支援教育コーディネーター")
-    BOARD_ANALYST = "board_analyst", _("教育委員会 分析担当")
-    BOARD_ADMIN = "board_admin", _("教育委員会 管理者")
-
-
-STAFF_ROLES = frozenset(
-    {Role.TEACHER, Role.NURSE, Role.SCHOOL_ADMIN, Role.PRINCIPAL, Role.SPECIAL_SUPPORT}
-)
-BOARD_ROLES = frozenset({Role.BOARD_ANALYST, Role.BOARD_ADMIN})
 
 
 @no_personal_data(
@@ -151,11 +118,6 @@ class SchoolYear(TimestampedModel):
 
     def contains(self, day: dt.date) -> bool:
         return self.start_date <= day <= self.end_date
-
-
-class ClassType(models.TextChoices):
-    HOMEROOM = "homeroom", _("学級(ホームルーム)")
-    SCHEDULED = "scheduled", _("授業クラス")
 
 
 @no_personal_data(
@@ -344,11 +306,6 @@ class GuardianLink(TimestampedModel):
                 fields=["guardian", "learner", "begin_date"], name="guardianlink_unique"
             )
         ]
-
-
-class EnrolmentRole(models.TextChoices):
-    STUDENT = "student", _("児童生徒")
-    TEACHER = "teacher", _("教員")
 
 
 @personal_data(

@@ -24,6 +24,7 @@ from terakoya.roster.models import (
     Enrolment,
     EnrolmentRole,
     GuardianLink,
+    LearnerGroup,
     Membership,
     Person,
     Role,
@@ -273,11 +274,148 @@ def user_for_person(*, person: Person, username: str, password: str | None) -> A
     return user
 
 
+def _username_base(role: str, school: School | None) -> str:
+    prefix = {
+        Role.LEARNER: "s",
+        Role.GUARDIAN: "g",
+    }.get(Role(role), "t")
+    code = school.code[-6:-1].lower() if school is not None else "board"
+    return f"{prefix}{code}"
+
+
+def username_allocate(*, role: str, school: School | None) -> str:
+    """A new unique username: role letter + part of the school code + a serial number."""
+    user_model = get_user_model()
+    base = _username_base(role, school)
+    taken = set(
+        user_model.objects.filter(username__startswith=base).values_list("username", flat=True)
+    )
+    serial = len(taken) + 1
+    while f"{base}{serial:04d}" in taken:
+        serial += 1
+    return f"{base}{serial:04d}"
+
+
+@transaction.atomic
+def person_register(
+    *,
+    school: School,
+    role: str,
+    actor: AuditActor,
+    person_fields: dict[str, Any],
+    grade: str = "",
+    homeroom: SchoolClass | None = None,
+    shusseki_no: int | None = None,
+    children: list[Person] | None = None,
+    relationship: str = "",
+    username: str | None = None,
+    password: str | None = None,
+    begin_date: dt.date | None = None,
+) -> Person:
+    """Register a learner, guardian or member of staff in a school, with a sign-in account.
+
+    The one write path for the registration form, the JSON API and the demo seed: creates the
+    person, their membership (role, grade), a homeroom enrolment for learners, guardian links
+    for guardians, and the account (``password`` None leaves it unusable until a credential is
+    issued). Raises UserError or ValidationError before anything is written.
+    """
+    if role == Role.LEARNER and not grade:
+        raise UserError("学年を選んでください。", "Choose a grade.", location="grade")
+    if role == Role.GUARDIAN and not children:
+        raise UserError(
+            "保護者には、少なくとも1人の児童生徒を結び付けてください。",
+            "Link a guardian to at least one learner.",
+            location="children",
+        )
+    if homeroom is not None and homeroom.school_id != school.pk:
+        raise UserError(
+            "別の学校のクラスです。", "That class belongs to another school.", location="homeroom"
+        )
+    person = person_create(actor=actor, school=school, **person_fields)
+    membership_create(
+        person=person,
+        role=role,
+        board=school.board,
+        school=school,
+        grade=grade,
+        begin_date=begin_date,
+        actor=actor,
+    )
+    if role == Role.LEARNER and homeroom is not None:
+        enrolment_create(
+            person=person,
+            school_class=homeroom,
+            shusseki_no=shusseki_no,
+            begin_date=begin_date,
+            actor=actor,
+        )
+    for child in children or []:
+        guardian_link_create(
+            guardian=person,
+            learner=child,
+            relationship=relationship,
+            begin_date=begin_date,
+            actor=actor,
+        )
+    user_for_person(
+        person=person,
+        username=username or username_allocate(role=role, school=school),
+        password=password,
+    )
+    return person
+
+
+@transaction.atomic
+def group_save(
+    *,
+    school_class: SchoolClass,
+    name: str,
+    members: list[Person],
+    actor: AuditActor,
+    group: LearnerGroup | None = None,
+) -> LearnerGroup:
+    """Create or change a group of a class. Members must be learners enrolled in the class."""
+    _guard_texts({"name": name})
+    if not name.strip():
+        raise UserError("グループ名を入れてください。", "Enter a group name.", location="name")
+    enrolled = set(
+        Enrolment.objects.filter(
+            school_class=school_class, role="student", end_date__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    if any(member.pk not in enrolled for member in members):
+        raise UserError(
+            "このクラスに在籍していない人はグループに入れられません。",
+            "Only learners enrolled in the class can be in its groups.",
+            location="members",
+        )
+    if group is None:
+        group = LearnerGroup.objects.create(school_class=school_class, name=name.strip())
+        action = "group.create"
+    else:
+        group.name = name.strip()
+        group.save(update_fields=["name", "updated_at"])
+        action = "group.update"
+    group.members.set(members)
+    audit_record(
+        actor=actor,
+        action=action,
+        outcome=AuditOutcome.CHANGED,
+        purpose="instruction",
+        school_uuid=school_class.school.uuid,
+        target_type="roster.learnergroup",
+        target_uuid=group.uuid,
+        count=len(members),
+    )
+    return group
+
+
 __all__ = [
     "Role",
     "board_create",
     "class_create",
     "enrolment_create",
+    "group_save",
     "guardian_link_create",
     "membership_create",
     "person_create",

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, cast
+from typing import Any, TypeVar, cast, overload
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 from terakoya.privacy.gate import Actor, NotFound
 
-P = ParamSpec("P")
-
-View = Callable[Concatenate[HttpRequest, P], HttpResponse]
+F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 
 def request_actor(request: HttpRequest) -> Actor:
@@ -30,15 +28,21 @@ def request_actor(request: HttpRequest) -> Actor:
     return cast(Actor, actor)
 
 
-def actor_required(
-    view: View[P] | None = None, *, roles: Iterable[str] | None = None
-) -> Any:
+@overload
+def actor_required(view: F) -> F: ...
+
+
+@overload
+def actor_required(*, roles: Iterable[str] | None = None) -> Callable[[F], F]: ...
+
+
+def actor_required(view: Any = None, *, roles: Iterable[str] | None = None) -> Any:
     """Decorator: require a signed-in person (and, optionally, one of ``roles``)."""
     wanted = frozenset(roles or ())
 
-    def decorate(func: View[P]) -> View[P]:
+    def decorate(func: F) -> F:
         @wraps(func)
-        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = request_actor(request)
@@ -48,7 +52,7 @@ def actor_required(
                 raise NotFound()
             return func(request, *args, **kwargs)
 
-        return wrapper
+        return cast(F, wrapper)
 
     if view is not None:
         return decorate(view)

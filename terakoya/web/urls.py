@@ -8,4 +8,5 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("privacy/notice/", views.privacy_notice, name="privacy_notice"),
 ]

@@ -1,0 +1,24 @@
+"""Navigation entries of the roster app."""
+
+from __future__ import annotations
+
+from terakoya.web.nav import NavItem
+
+ITEMS = [
+    NavItem(
+        "roster:class_list",
+        "クラス",
+        "Classes",
+        frozenset({"teacher", "school_admin", "principal", "nurse", "special_support"}),
+        icon="🏫",
+        order=10,
+    ),
+    NavItem(
+        "roster:people_list",
+        "名簿の管理",
+        "Manage people",
+        frozenset({"school_admin", "principal"}),
+        icon="📇",
+        order=80,
+    ),
+]
