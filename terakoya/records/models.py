@@ -160,7 +160,9 @@ class StatementAgent(models.Model):
     main = models.BooleanField()
 
     class Meta:
-        indexes = [models.Index(fields=["ifi", "main", "statement"], name="statementagent_ifi")]
+        # Statement order within one agent serves both the ``agent`` filter (main only)
+        # and ``related_agents`` (all rows) as an ordered index scan.
+        indexes = [models.Index(fields=["ifi", "statement", "main"], name="statementagent_ifi")]
 
     def __str__(self) -> str:
         return self.ifi
@@ -189,7 +191,7 @@ class StatementActivity(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["activity_id", "main", "statement"], name="statementactivity_id")
+            models.Index(fields=["activity_id", "statement", "main"], name="statementactivity_id")
         ]
 
     def __str__(self) -> str:

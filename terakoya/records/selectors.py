@@ -16,8 +16,6 @@ from terakoya.records.models import (
     Document,
     DocumentKind,
     Statement,
-    StatementActivity,
-    StatementAgent,
 )
 from terakoya.roster.models import School
 
@@ -73,16 +71,22 @@ def statement_query(*, school: School, query: StatementQuery) -> StatementPage:
     """
     limit = min(query.limit or MAX_LIMIT, MAX_LIMIT)
     rows: QuerySet[Statement] = Statement.objects.filter(school=school, voided=False)
-    if query.agent is not None:
-        agent_rows = StatementAgent.objects.filter(ifi=query.agent)
-        if not query.related_agents:
-            agent_rows = agent_rows.filter(main=True)
-        rows = rows.filter(id__in=agent_rows.values("statement_id"))
+    # The index tables are joined, not IN-subqueried, and the page is ordered on the joined
+    # statement key, so SQLite walks (ifi | activity_id, statement) backwards and stops after
+    # one page instead of materialising every match (bench/lrs_query.py).
+    order_key = "id"
     if query.activity is not None:
-        activity_rows = StatementActivity.objects.filter(activity_id=query.activity)
+        activity: dict[str, Any] = {"activity_rows__activity_id": query.activity}
         if not query.related_activities:
-            activity_rows = activity_rows.filter(main=True)
-        rows = rows.filter(id__in=activity_rows.values("statement_id"))
+            activity["activity_rows__main"] = True
+        rows = rows.filter(**activity)
+        order_key = "activity_rows__statement_id"
+    if query.agent is not None:
+        agent: dict[str, Any] = {"agent_rows__ifi": query.agent}
+        if not query.related_agents:
+            agent["agent_rows__main"] = True
+        rows = rows.filter(**agent)
+        order_key = "agent_rows__statement_id"
     if query.verb is not None:
         rows = rows.filter(Q(verb_id=query.verb) | Q(ref_verb_id=query.verb))
     if query.registration is not None:
@@ -103,7 +107,7 @@ def statement_query(*, school: School, query: StatementQuery) -> StatementPage:
             if query.ascending
             else rows.filter(id__lt=query.after_id)
         )
-    rows = rows.order_by("id" if query.ascending else "-id")
+    rows = rows.order_by(order_key if query.ascending else f"-{order_key}")
     found = list(rows.values_list("id", "payload", "learner_id")[: limit + 1])
     more = None
     if len(found) > limit:
