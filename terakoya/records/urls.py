@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from terakoya.records import api
+from terakoya.records import api, views
 
 app_name = "records"
 
@@ -17,4 +17,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^xapi/agents/profile/?$", api.agent_profile, name="xapi_agent_profile"),
     re_path(r"^xapi/agents/?$", api.agents, name="xapi_agents"),
     re_path(r"^xapi/about/?$", api.about, name="xapi_about"),
+    path("lrs/clients/", views.client_list, name="client_list"),
+    path("lrs/clients/<uuid:client_uuid>/revoke", views.client_revoke, name="client_revoke"),
 ]
