@@ -50,38 +50,27 @@ def client_remember_version(client: LrsClient, version: str) -> None:
     LrsClient.objects.filter(pk=client.pk).update(last_version=version)
 
 
-def _audit_reads(client: LrsClient, learner_ids: set[int | None], count: int) -> None:
-    learners = {
-        p.pk: p.uuid
-        for p in Person.objects.filter(pk__in=[i for i in learner_ids if i is not None]).only(
-            "id", "uuid"
-        )
-    }
+def _audit_reads(client: LrsClient, learners: list[uuid.UUID | None]) -> None:
+    """One read entry per learner whose statements were returned, with the count; one more
+    (no subject) for statements about nobody Terakoya knows."""
+    counts: dict[uuid.UUID | None, int] = {}
+    for learner in learners:
+        counts[learner] = counts.get(learner, 0) + 1
     actor = services.client_audit_actor(client)
-    entries: list[dict[str, Any]] = [
-        {
-            "actor": actor,
-            "action": "statement.read",
-            "purpose": client.purpose,
-            "school_uuid": client.school.uuid,
-            "target_type": "records.statement",
-            "subject_uuid": learner_uuid,
-        }
-        for learner_uuid in learners.values()
-    ]
-    if not entries and count:
-        entries.append(
+    audit_record_many(
+        [
             {
                 "actor": actor,
                 "action": "statement.read",
                 "purpose": client.purpose,
                 "school_uuid": client.school.uuid,
                 "target_type": "records.statement",
+                "subject_uuid": learner,
                 "count": count,
             }
-        )
-    if entries:
-        audit_record_many(entries)
+            for learner, count in counts.items()
+        ]
+    )
 
 
 def access_statement(
@@ -91,8 +80,8 @@ def access_statement(
     found = selectors.statement_get(school=client.school, statement_id=statement_id, voided=voided)
     if found is None:
         return None
-    statement, learner_id = found
-    _audit_reads(client, {learner_id}, 1)
+    statement, learner = found
+    _audit_reads(client, [learner])
     return statement
 
 
@@ -100,7 +89,7 @@ def scope_statements(client: LrsClient, query: selectors.StatementQuery) -> sele
     """A page of the client's school's statements matching ``query``, audited per learner."""
     page = selectors.statement_query(school=client.school, query=query)
     if page.rows:
-        _audit_reads(client, {learner for _, _, learner in page.rows}, len(page.rows))
+        _audit_reads(client, [learner for _, _, learner in page.rows])
     return page
 
 

@@ -305,6 +305,7 @@ def _store(xreq: XRequest, statements: list[dict[str, Any]], attachments: Any) -
         version=xreq.version,
         client=xreq.client,
         attachments=attachments,
+        validated=True,
     )
 
 

@@ -44,18 +44,18 @@ class StatementQuery:
 
 @dataclass
 class StatementPage:
-    rows: list[tuple[int, dict[str, Any], int | None]]  # (key, statement, learner id)
+    rows: list[tuple[int, dict[str, Any], uuid.UUID | None]]  # (key, statement, learner)
     more: StatementQuery | None
     bound_id: int | None
 
 
 def statement_get(
     *, school: School, statement_id: uuid.UUID, voided: bool
-) -> tuple[dict[str, Any], int | None] | None:
+) -> tuple[dict[str, Any], uuid.UUID | None] | None:
     """One statement by id. ``voided=False`` hides voided ones; ``True`` returns only those."""
     row = (
         Statement.objects.filter(school=school, statement_id=statement_id, voided=voided)
-        .values_list("payload", "learner_id")
+        .values_list("payload", "learner__uuid")
         .first()
     )
     if row is None:
@@ -108,7 +108,7 @@ def statement_query(*, school: School, query: StatementQuery) -> StatementPage:
             else rows.filter(id__lt=query.after_id)
         )
     rows = rows.order_by(order_key if query.ascending else f"-{order_key}")
-    found = list(rows.values_list("id", "payload", "learner_id")[: limit + 1])
+    found = list(rows.values_list("id", "payload", "learner__uuid")[: limit + 1])
     more = None
     if len(found) > limit:
         found = found[:limit]
