@@ -212,8 +212,11 @@ def resolve_learners(
     if not names:
         return {}
     if pseudonymous:
-        table = {pseudonym_for(p.uuid, recipient): p for p in _school_learners(school)}
-        return {name: table[name] for name in names if name in table}
+        table = {
+            pseudonym_for(learner_uuid=p.uuid, recipient=recipient): p
+            for p in _school_learners(school)
+        }
+        return {name: table[name.lower()] for name in names if name.lower() in table}
     keys: dict[uuid.UUID, str] = {}
     for name in names:
         try:
@@ -262,8 +265,9 @@ def _timestamp_text(stamp: dt.datetime) -> str:
 
 def statement_store(
     *,
-    school: School,
+    school: School | None = None,
     statements: list[dict[str, Any]],
+    school_uuid: uuid.UUID | str | None = None,
     version: str = V2,
     client: LrsClient | None = None,
     purpose: Purpose | None = None,
@@ -281,6 +285,7 @@ def statement_store(
     409 an id already stored with a different statement) and stores nothing but a count of
     the refusal in the audit log.
 
+    - ``school`` (or ``school_uuid``): whose store; every statement belongs to one school.
     - ``client``: the sending LRS client; its purpose, pseudonymity and authority apply.
       Terakoya's own features pass ``client=None`` with their ``purpose`` (default
       ``instruction``) and get :data:`TERAKOYA_AUTHORITY`.
@@ -290,6 +295,8 @@ def statement_store(
     - ``validated``: the caller has already run ``validate_statement`` with ``version`` on
       every statement (the xAPI endpoint must, to match attachments); skips doing it twice.
     """
+    if school is None:
+        school = School.objects.get(uuid=uuid.UUID(str(school_uuid)))
     purpose = Purpose(client.purpose) if client is not None else (purpose or Purpose.INSTRUCTION)
     audit_actor = actor or (client_audit_actor(client) if client is not None else SYSTEM)
     authority = authority or (

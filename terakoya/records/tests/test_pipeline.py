@@ -95,7 +95,7 @@ def test_a_learner_of_another_school_is_refused_403(lrs, world):
 
 def test_an_external_client_names_learners_by_pairwise_pseudonym(world):
     tool = make_client(world.school, pseudonymous=True)
-    pseudonym = pseudonym_for(world.learner.uuid, tool.key)
+    pseudonym = pseudonym_for(learner_uuid=world.learner.uuid, recipient=tool.key)
     actor = {
         "objectType": "Agent",
         "account": {"homePage": "https://tool.example", "name": pseudonym},
@@ -103,7 +103,7 @@ def test_an_external_client_names_learners_by_pairwise_pseudonym(world):
     assert tool.post("statements", statement(actor=actor)).status_code == 200
     assert Statement.objects.get().learner_id == world.learner.pk
     other = make_client(world.school, pseudonymous=True)
-    assert pseudonym_for(world.learner.uuid, other.key) != pseudonym
+    assert pseudonym_for(learner_uuid=world.learner.uuid, recipient=other.key) != pseudonym
 
 
 def test_a_consent_purpose_needs_the_guardians_consent(world):
@@ -112,7 +112,7 @@ def test_a_consent_purpose_needs_the_guardians_consent(world):
         "objectType": "Agent",
         "account": {
             "homePage": "https://tool.example",
-            "name": pseudonym_for(world.learner.uuid, tool.key),
+            "name": pseudonym_for(learner_uuid=world.learner.uuid, recipient=tool.key),
         },
     }
     response = tool.post("statements", statement(actor=actor))
