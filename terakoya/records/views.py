@@ -10,13 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from terakoya.privacy.purposes import Purpose
+from terakoya.privacy.purposes import PURPOSES, Purpose
 from terakoya.records import access, services
 from terakoya.records.forms import ClientForm
 from terakoya.records.xapi.errors import XapiError
 from terakoya.web.auth import actor_required, request_actor
 
 ADMIN_ROLES = frozenset({"school_admin"})
+
+
+def _purpose_title(purpose: str, language: str) -> str:
+    info = PURPOSES[Purpose(purpose)]
+    return info.title_en if language.startswith("en") else info.title_ja
 
 
 @actor_required(roles=ADMIN_ROLES)
@@ -47,7 +52,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "records/client_list.html",
         {
             "school": school,
-            "clients": access.admin_clients(actor, school),
+            "clients": [
+                (client, _purpose_title(client.purpose, request.LANGUAGE_CODE))
+                for client in access.admin_clients(actor, school)
+            ],
             "form": form,
             "issued": issued,
             "endpoint": request.build_absolute_uri("/xapi/"),
