@@ -245,9 +245,11 @@ LOGGING: dict[str, Any] = {
 }
 
 # Terakoya's own settings.
-TERAKOYA = {
-    # Audit: sign a tree head after this many new entries (and at every audit_verify run).
+TERAKOYA: dict[str, Any] = {
+    # Audit: sign a tree head after this many new entries (and at every `audit_seal` run).
     "AUDIT_TREE_HEAD_EVERY": 256,
     # Study logs are kept until the end of the school year after the learner leaves (DESIGN §4).
     "STUDY_LOG_RETENTION_YEARS_AFTER_LEAVING": 1,
+    # Terakoya's public URL: activity IRIs and learners' account homePage in xAPI statements.
+    "PUBLIC_URL": os.environ.get("TERAKOYA_PUBLIC_URL", "http://127.0.0.1:8000"),
 }

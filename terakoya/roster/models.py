@@ -184,13 +184,13 @@ class Course(TimestampedModel):
 
     sourced_id = models.CharField(max_length=64, unique=True)
     school_year = models.ForeignKey(
-        SchoolYear, on_delete=models.PROTECT, related_name="courses", null=True, blank=True
+        SchoolYear, on_delete=models.PROTECT, related_name="roster_courses", null=True, blank=True
     )
     board = models.ForeignKey(
-        Board, on_delete=models.PROTECT, related_name="courses", null=True, blank=True
+        Board, on_delete=models.PROTECT, related_name="roster_courses", null=True, blank=True
     )
     school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="courses", null=True, blank=True
+        School, on_delete=models.PROTECT, related_name="roster_courses", null=True, blank=True
     )
     title = models.CharField(_("コース名"), max_length=200)
     course_code = models.CharField(max_length=50, blank=True)

@@ -1,0 +1,57 @@
+"""The questions_import management command: same service, precise errors, nothing on error."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from terakoya.assessment.models import Question
+
+from .conftest import FIXTURES
+
+
+def test_questions_import_command_imports_a_moodle_xml_file(world):
+    out = io.StringIO()
+    call_command(
+        "questions_import",
+        str(FIXTURES / "every_type.xml"),
+        "--format",
+        "moodlexml",
+        "--school",
+        world.school.code,
+        stdout=out,
+    )
+    assert "9 questions imported" in out.getvalue()
+    assert Question.objects.filter(school=world.school).count() == 9
+
+
+def test_questions_import_command_names_the_line_and_imports_nothing(world, tmp_path):
+    bad = tmp_path / "bad.gift"
+    bad.write_text("::ok:: 1+1 {=2 ~3}\n\n::ng:: 2+2 {#four}\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command(
+            "questions_import",
+            str(bad),
+            "--format",
+            "gift",
+            "--school",
+            world.school.code,
+            stderr=err,
+        )
+    assert f"{bad}: 行 3: " in err.getvalue()
+    assert Question.objects.count() == 0
+
+
+def test_questions_import_command_refuses_an_unknown_school(db):
+    with pytest.raises(CommandError, match="no such school"):
+        call_command(
+            "questions_import",
+            str(FIXTURES / "every_type.gift"),
+            "--format",
+            "gift",
+            "--school",
+            "B100000000000",
+        )
