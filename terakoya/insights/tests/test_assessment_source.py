@@ -31,8 +31,8 @@ GIFT = """
 """
 
 
-@pytest.fixture
-def answered(world):
+def make_answers(world):
+    """Twelve learners answer a drill of three coded questions and one without a code."""
     course = courses.course_create(
         school_class=world.subject_class, subject="算数", subject_code="P030"
     )
@@ -55,6 +55,11 @@ def answered(world):
             )
         assessment.attempt_finish(attempt=attempt, actor=SYSTEM)
     return learners
+
+
+@pytest.fixture
+def answered(world):
+    return make_answers(world)
 
 
 def test_marked_answers_become_bkt_responses_per_code_in_time_order(world, answered):
