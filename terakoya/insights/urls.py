@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from terakoya.insights import views
+from terakoya.insights import urls_dashboards, views
 
 app_name = "insights"
 
@@ -13,3 +13,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("insights/skills.csv", views.skill_parameters_csv, name="skill_parameters_csv"),
     path("insights/privacy-budget/", views.privacy_ledger, name="privacy_ledger"),
 ]
+urlpatterns += urls_dashboards.urlpatterns
