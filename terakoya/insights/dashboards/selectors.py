@@ -16,7 +16,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import zip_longest
 
 from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import Cast
@@ -78,7 +77,9 @@ class Grid:
 
     def linked(self) -> list[tuple[tuple[str, ...], str]]:
         """Each row with its link key ("" when the grid has none)."""
-        return list(zip_longest(self.rows, self.links[: len(self.rows)], fillvalue=""))
+        links: tuple[str, ...] = self.links[: len(self.rows)]
+        links += ("",) * (len(self.rows) - len(links))
+        return list(zip(self.rows, links, strict=True))
 
 
 # --------------------------------------------------------------------------- assignments
@@ -291,7 +292,7 @@ def mastery_attempts(
         .values_list("attempt__learner_id", "question_id", "fraction", "uuid", "answered_at")
     )
     for pk, qid, fraction, uuid, answered in rows:
-        correct = fraction >= RIGHT
+        correct = fraction is not None and fraction >= RIGHT
         rid = str(uuid)
         for code in qcodes[qid]:
             out[(by_pk[pk], code)].append(MasteryAttempt(id=rid, correct=correct, item=str(qid)))
@@ -992,7 +993,7 @@ def school_learner_categories(
         person_id__in=pks, school_class_id__in=set(due_by_drill.values()), role="student"
     ).values_list("person_id", "school_class_id"):
         class_of[pk].add(class_id)
-    per_class = defaultdict(int)
+    per_class: dict[int, int] = defaultdict(int)
     for class_id in due_by_drill.values():
         per_class[class_id] += 1
     for pk in pks:

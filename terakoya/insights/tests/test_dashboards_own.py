@@ -26,7 +26,8 @@ def test_the_teacher_sees_a_candidate_with_its_reason_and_the_learner_does_not(w
     detail = teacher.get(
         reverse("insights:dashboard_learner", args=[world.homeroom.uuid, world.learner.uuid])
     ).content.decode()
-    assert "習得の見込みが" in detail and "回の解答のうち" in detail
+    assert "習得の見込みが" in detail
+    assert "回の解答のうち" in detail
     own = world.client_for(world.learner).get(reverse("insights:dashboard_me")).content.decode()
     assert "習得の見込みが" not in own
 

@@ -47,7 +47,8 @@ def school(world):
 
 def _blocks(rows):
     """CSV rows → {(section, grid name): [header, *rows]}."""
-    blocks, key = {}, None
+    blocks: dict[tuple[str, str] | None, list[list[str]]] = {}
+    key = None
     for row in rows[1:]:
         if (
             len(row) == 2
@@ -91,7 +92,8 @@ def _bounds_of_small_class(blocks, section):
     col_totals = {c: body[-1][c + 1] for c in range(cols)}
     grand = body[-1][-1]
     for r in range(len(names)):  # row: total = sum of cells
-        coeffs, const = {}, 0
+        coeffs: dict[int, int] = {}
+        const = 0
         total_value = _value(totals[r])
         for c in range(cols):
             const -= term(cells[(r, c)], ("c", r, c), coeffs)
@@ -101,7 +103,8 @@ def _bounds_of_small_class(blocks, section):
             const += total_value
         equations.append((coeffs, const))
     for c in range(cols):  # column: total = sum of cells
-        coeffs, const = {}, 0
+        coeffs = {}
+        const = 0
         for r in range(len(names)):
             const -= term(cells[(r, c)], ("c", r, c), coeffs)
         value = _value(col_totals[c])
@@ -110,7 +113,8 @@ def _bounds_of_small_class(blocks, section):
         else:
             const += value
         equations.append((coeffs, const))
-    coeffs, const = {}, 0  # grand total = sum of row totals
+    coeffs = {}
+    const = 0  # grand total = sum of row totals
     for r in range(len(names)):
         const -= term(totals[r], ("t", r), coeffs)
     value = _value(grand)
@@ -164,7 +168,9 @@ def test_the_board_analyst_sees_grade_figures_only_and_no_individual(school):
     html = page.content.decode()
     assert page.status_code == 200
     assert school.school.name in html
-    assert SMALL not in html and "生徒" not in html and school.learner.full_name not in html
+    assert SMALL not in html
+    assert "生徒" not in html
+    assert school.learner.full_name not in html
 
 
 @pytest.mark.parametrize("persona", ["homeroom_teacher", "learner", "guardian", "stranger"])
