@@ -220,6 +220,19 @@ def class_codes(*, school_class: SchoolClass) -> list[str]:
     return codes
 
 
+def code_titles(*, school_classes: Iterable[SchoolClass]) -> dict[str, str]:
+    """Code → the title of the first unit carrying it (a name a learner recognises)."""
+    titles: dict[str, str] = {}
+    for title, codes in (
+        Unit.objects.filter(course__school_class__in=list(school_classes))
+        .order_by("position", "id")
+        .values_list("title", "codes")
+    ):
+        for code in codes or []:
+            titles.setdefault(code, title)
+    return titles
+
+
 def _question_codes(question_ids: Iterable[int]) -> dict[int, list[str]]:
     return {
         qid: list(codes or [])
@@ -468,12 +481,16 @@ def class_dashboard(
     attempts, _evidence = mastery_attempts(
         school_class=school_class, learners=learners, codes=codes
     )
+    # The board's own fits when it has any for these codes, else the installation's.
+    board = school_class.school.board
+    if not insights.skill_fit_latest(codes=codes, board=board):
+        board = None
     code_mastery = insights.class_mastery(
         actor=actor,
         school_class=school_class,
         codes=codes,
         attempts=attempts,
-        board=school_class.school.board,
+        board=board,
     )
     by_learner: dict[str, list[insights.LearnerMastery | None]] = {ref.uuid: [] for ref in learners}
     for cm in code_mastery:
@@ -871,6 +888,7 @@ class OwnOverview:
     feedback: tuple[Feedback, ...]
     attendance: AttendanceFigures | None
     suggestions: tuple[Suggestion, ...]  # approved only
+    code_titles: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def due(self) -> int:
@@ -945,6 +963,7 @@ def own_overview(
         suggestions=tuple(
             suggestions_for(learner_pk=learner.pk, statuses=[SuggestionStatus.APPROVED])
         ),
+        code_titles=code_titles(school_classes=classes),
     )
 
 

@@ -272,7 +272,10 @@ def _own_context(learner_uuid: str, request: HttpRequest) -> dict[str, Any]:
         learner=ref, homeroom=homeroom, classes=access.learner_classes(person)
     )
     young = 0 < overview.grade <= 3
-    codes = [(detail, selectors.stars(detail)) for detail in overview.codes]
+    codes = [
+        (detail, selectors.stars(detail), overview.code_titles.get(detail.code, ""))
+        for detail in overview.codes
+    ]
     return {
         "overview": overview,
         "relation": str(relation),

@@ -24,6 +24,9 @@ def test_the_class_table_lists_learners_in_shusseki_order_with_their_figures(wor
     assert [r[0] for r in body] == ["1", "2"]
     assert [r[1] for r in body] == [world.learner.full_name, world.classmate.full_name]
     assert "欠席" in header  # the homeroom teacher sees attendance
+    code_cells = body[0][4 : header.index("欠席")]
+    assert code_cells
+    assert all(cell.startswith(("学習中", "習得")) for cell in code_cells), code_cells
     # The roster read is audited per learner.
     assert AuditEntry.objects.filter(
         action="class.roster.read", subject_uuid=world.learner.uuid
