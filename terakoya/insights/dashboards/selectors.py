@@ -29,7 +29,8 @@ from terakoya.courses.models import Assignment, Unit
 from terakoya.insights import selectors as insights
 from terakoya.insights.cracks import Alert, LearnerSignals, SchoolDay, Work, alerts_for_class
 from terakoya.insights.mastery import Attempt as MasteryAttempt
-from terakoya.insights.mastery import MasteryEstimate
+from terakoya.insights.mastery import MasteryEstimate, mastery_estimate
+from terakoya.insights.models import SkillFit
 from terakoya.insights.models_suggestions import Suggestion, SuggestionStatus
 from terakoya.privacy.gate import Actor
 from terakoya.roster.models import Enrolment, LearnerGroup, Person, School, SchoolClass
@@ -423,6 +424,56 @@ class ClassDashboard:
     candidates: tuple[Candidate, ...] = ()
 
 
+def fits_for(*, school_class: SchoolClass, codes: Sequence[str]) -> dict[str, SkillFit]:
+    """The board's own fits for ``codes``, falling back to the installation-wide ones."""
+    fits = insights.skill_fit_latest(codes=codes, board=school_class.school.board)
+    missing = [c for c in codes if c not in fits]
+    if missing:
+        fits.update(insights.skill_fit_latest(codes=missing))
+    return fits
+
+
+def class_mastery_points(
+    *,
+    school_class: SchoolClass,
+    learners: Sequence[LearnerRef],
+    codes: Sequence[str],
+    attempts: Mapping[tuple[str, str], Sequence[MasteryAttempt]],
+) -> list[insights.CodeMastery]:
+    """:func:`terakoya.insights.selectors.class_mastery` for the overview, without the
+    bootstrap interval (the learner's page shows it) and without a second audited roster read:
+    the same estimate (Corbett and Anderson's P(L_n)) and the same bands, in roster order.
+
+    Why not class_mastery itself: it re-reads the roster (another audit row per learner) and
+    replays every attempt once per bootstrap replicate, 20× the work for a figure the
+    overview does not show (docs/decisions/0222-class-dashboard-data.md).
+    """
+    fits = fits_for(school_class=school_class, codes=codes)
+    out = []
+    for code in codes:
+        fit = fits.get(code)
+        rows = []
+        counts = dict.fromkeys(insights.MasteryBand, 0)
+        for ref in learners:
+            entry = insights.RosterEntry(uuid=ref.uuid, name=ref.name, shusseki_no=ref.number)
+            if fit is None:
+                rows.append(insights.LearnerMastery(learner=entry, estimate=None, band=None))
+                continue
+            est = mastery_estimate(
+                insights.skill_fit_params(fit), attempts.get((ref.uuid, code), ())
+            )
+            if est.rests_on_prior_only:
+                band = insights.MasteryBand.NOT_STARTED
+            elif est.p_mastered >= insights.MASTERED_AT:
+                band = insights.MasteryBand.MASTERED
+            else:
+                band = insights.MasteryBand.LEARNING
+            counts[band] += 1
+            rows.append(insights.LearnerMastery(learner=entry, estimate=est, band=band))
+        out.append(insights.CodeMastery(code=code, fit=fit, learners=rows, counts=counts))
+    return out
+
+
 def candidate_for(
     learner: LearnerRef, code: str, item: insights.LearnerMastery | None
 ) -> Candidate | None:
@@ -481,16 +532,8 @@ def class_dashboard(
     attempts, _evidence = mastery_attempts(
         school_class=school_class, learners=learners, codes=codes
     )
-    # The board's own fits when it has any for these codes, else the installation's.
-    board = school_class.school.board
-    if not insights.skill_fit_latest(codes=codes, board=board):
-        board = None
-    code_mastery = insights.class_mastery(
-        actor=actor,
-        school_class=school_class,
-        codes=codes,
-        attempts=attempts,
-        board=board,
+    code_mastery = class_mastery_points(
+        school_class=school_class, learners=learners, codes=codes, attempts=attempts
     )
     by_learner: dict[str, list[insights.LearnerMastery | None]] = {ref.uuid: [] for ref in learners}
     for cm in code_mastery:
@@ -744,8 +787,7 @@ def learner_code_details(
     attempts, evidence = mastery_attempts(
         school_class=school_class, learners=[learner], codes=wanted
     )
-    fits = insights.skill_fit_latest(codes=wanted, board=school_class.school.board)
-    fallback = insights.skill_fit_latest(codes=[c for c in wanted if c not in fits])
+    fits = fits_for(school_class=school_class, codes=wanted)
     names = dict(
         Question.objects.filter(pk__in={int(e.question) for e in evidence.values()}).values_list(
             "id", "name"
@@ -758,7 +800,7 @@ def learner_code_details(
     out = []
     for code in wanted:
         mine = attempts.get((learner.uuid, code), [])
-        fit = fits.get(code) or fallback.get(code)
+        fit = fits.get(code)
         if fit is None:
             if mine:
                 out.append(CodeDetail(code, None, None, None, ()))
