@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import Cast
 
-from terakoya.assessment.models import Attempt, AttemptState, Question, Response
+from terakoya.assessment.models import Attempt, AttemptState, Drill, DrillItem, Question, Response
 from terakoya.attendance.codes import Status
 from terakoya.attendance.models import AttendanceEntry
 from terakoya.attendance.selectors import EXCUSED, school_days
@@ -246,18 +246,21 @@ def _question_codes(question_ids: Iterable[int]) -> dict[int, list[str]]:
 def recent_codes(
     *, school_class: SchoolClass, since: dt.datetime, limit: int = RECENT_CODES
 ) -> list[str]:
-    """Codes of the questions the class answered since ``since``: unit order first, at most
-    ``limit`` (the overview; a learner's page shows every code)."""
-    qids = (
-        Response.objects.filter(
-            attempt__drill__course__school_class=school_class, answered_at__gte=since
-        )
-        .values_list("question_id", flat=True)
-        .distinct()
+    """Codes of the drills the class was given since ``since`` (their pool codes and their
+    questions' codes): unit order first, at most ``limit`` (a learner's page shows every
+    code). Read from the assignments, never by scanning answers."""
+    drills = list(
+        Assignment.objects.filter(
+            course__school_class=school_class, drill__isnull=False, due_at__gte=since
+        ).values_list("drill_id", flat=True)
     )
     practised: set[str] = set()
-    for codes in _question_codes(qids).values():
-        practised.update(codes)
+    for codes in Drill.objects.filter(pk__in=drills).values_list("pool_codes", flat=True):
+        practised.update(codes or [])
+    for codes in DrillItem.objects.filter(drill_id__in=drills).values_list(
+        "question__codes", flat=True
+    ):
+        practised.update(codes or [])
     ordered = [c for c in class_codes(school_class=school_class) if c in practised]
     ordered += sorted(practised - set(ordered))
     return ordered[-limit:] if len(ordered) > limit else ordered
@@ -278,6 +281,7 @@ def mastery_attempts(
     school_class: SchoolClass,
     learners: Sequence[LearnerRef],
     codes: Sequence[str],
+    light: bool = False,
 ) -> tuple[dict[tuple[str, str], list[MasteryAttempt]], dict[str, Evidence]]:
     """Per (learner UUID, code) the marked responses in time order, as the mastery model's
     attempts; and each response's evidence by its UUID (for the learner's page)."""
@@ -295,15 +299,23 @@ def mastery_attempts(
     evidence: dict[str, Evidence] = {}
     if not qcodes or not by_pk:
         return out, evidence
-    rows = (
-        Response.objects.filter(
-            attempt__drill__course__school_class=school_class,
-            attempt__learner_id__in=list(by_pk),
-            question_id__in=list(qcodes),
-            fraction__isnull=False,
-        )
-        .order_by("answered_at", "id")
-        .values_list("attempt__learner_id", "question_id", "fraction", "uuid", "answered_at")
+    query = Response.objects.filter(
+        attempt__drill__course__school_class=school_class,
+        attempt__learner_id__in=list(by_pk),
+        question_id__in=list(qcodes),
+        fraction__isnull=False,
+    ).order_by("answered_at", "id")
+    if light:
+        # The overview needs only the outcomes in order: no UUID or datetime conversions.
+        for pk, qid, fraction, rpk in query.values_list(
+            "attempt__learner_id", "question_id", "fraction", "id"
+        ).iterator(chunk_size=5000):
+            attempt = MasteryAttempt(id=str(rpk), correct=fraction >= RIGHT, item="")
+            for code in qcodes[qid]:
+                out[(by_pk[pk], code)].append(attempt)
+        return out, evidence
+    rows = query.values_list(
+        "attempt__learner_id", "question_id", "fraction", "uuid", "answered_at"
     )
     for pk, qid, fraction, uuid, answered in rows:
         correct = fraction is not None and fraction >= RIGHT
@@ -530,7 +542,7 @@ def class_dashboard(
     since = dt.datetime.combine(window_start, dt.time.min, tzinfo=dt.UTC)
     codes = recent_codes(school_class=school_class, since=since)
     attempts, _evidence = mastery_attempts(
-        school_class=school_class, learners=learners, codes=codes
+        school_class=school_class, learners=learners, codes=codes, light=True
     )
     code_mastery = class_mastery_points(
         school_class=school_class, learners=learners, codes=codes, attempts=attempts
