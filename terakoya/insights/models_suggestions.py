@@ -17,7 +17,7 @@ from terakoya.core.models import TimestampedModel
 from terakoya.privacy.categories import DataCategory as C
 from terakoya.privacy.registry import PersonalData, Subject, personal_data
 
-__all__ = ["Suggestion", "SuggestionStatus"]
+__all__ = ["MasteryState", "Suggestion", "SuggestionStatus"]
 
 
 class SuggestionStatus(models.TextChoices):
@@ -84,3 +84,53 @@ class Suggestion(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.status})"
+
+
+@personal_data(
+    PersonalData(
+        subject=Subject.LEARNER,
+        subject_path="learner",
+        fields={
+            "code": C.STUDY_LOG,
+            "p_mastered": C.ASSESSMENT,
+            "n_attempts": C.ASSESSMENT,
+            "n_right": C.ASSESSMENT,
+            "fingerprint": C.ASSESSMENT,
+        },
+        structural=("learner", "school_class", "fit"),
+        retention="study_log",
+        retention_anchor="updated_at",
+        label_ja="習得の見込み(学級の一覧用の集計)",
+        label_en="Mastery estimates (summary for the class overview)",
+    )
+)
+class MasteryState(TimestampedModel):
+    """A learner's BKT point estimate for one code in one class, after all their answers.
+
+    Derived data: the class overview reads 40 × codes of these rows instead of every answer
+    (docs/decisions/0222-class-dashboard-data.md). ``fingerprint`` (count, last answer id and
+    sum of the marks of the answers, and the fit used) says when it is stale: a new answer, a
+    re-mark or a new fit changes it and the row is recomputed from the answers.
+    """
+
+    learner = models.ForeignKey("roster.Person", on_delete=models.CASCADE, related_name="+")
+    school_class = models.ForeignKey(
+        "roster.SchoolClass", on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField(max_length=64)
+    fit = models.ForeignKey("insights.SkillFit", on_delete=models.CASCADE, related_name="+")
+    p_mastered = models.FloatField()
+    n_attempts = models.PositiveIntegerField()
+    n_right = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "school_class", "code"], name="insights_masterystate_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["school_class", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.p_mastered:.2f}"

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, FloatField, Q
+from django.db.models import Avg, Count, F, FloatField, Max, Q, Sum
 from django.db.models.functions import Cast
 
 from terakoya.assessment.models import Attempt, AttemptState, Drill, DrillItem, Question, Response
@@ -31,7 +31,7 @@ from terakoya.insights.cracks import Alert, LearnerSignals, SchoolDay, Work, ale
 from terakoya.insights.mastery import Attempt as MasteryAttempt
 from terakoya.insights.mastery import MasteryEstimate, mastery_estimate
 from terakoya.insights.models import SkillFit
-from terakoya.insights.models_suggestions import Suggestion, SuggestionStatus
+from terakoya.insights.models_suggestions import MasteryState, Suggestion, SuggestionStatus
 from terakoya.privacy.gate import Actor
 from terakoya.roster.models import Enrolment, LearnerGroup, Person, School, SchoolClass
 from terakoya.roster.selectors import school_homerooms
@@ -151,6 +151,52 @@ def _handed_in(*, drill_ids: Iterable[int], learner_pks: Iterable[int]) -> set[t
     )
 
 
+def _handed_in_counts(*, drill_ids: Iterable[int], learner_pks: Iterable[int]) -> dict[int, int]:
+    """Per learner, how many of these drills they handed in (grouped SQL)."""
+    return dict(
+        Attempt.objects.filter(
+            drill_id__in=list(drill_ids), learner_id__in=list(learner_pks), state__in=FINISHED
+        )
+        .values("learner_id")
+        .annotate(n=Count("drill_id", distinct=True))
+        .values_list("learner_id", "n")
+    )
+
+
+def _attempt_figures(
+    *,
+    school_class: SchoolClass,
+    handed_ids: set[int],
+    marked_ids: set[int],
+    learner_pks: Sequence[int],
+) -> tuple[dict[int, int], dict[int, float]]:
+    """Per learner, in one grouped scan of the class's attempts: how many of ``handed_ids``
+    they handed in, and their mean share of the maximum over marked attempts at
+    ``marked_ids``."""
+    handed_q = Q(drill_id__in=list(handed_ids), state__in=FINISHED)
+    marked_q = Q(
+        drill_id__in=list(marked_ids),
+        state=AttemptState.COMPLETED,
+        max_score__gt=0,
+        score__isnull=False,
+    )
+    handed: dict[int, int] = {}
+    means: dict[int, float] = {}
+    for pk, n, mean in (
+        Attempt.objects.filter(drill__course__school_class=school_class, learner_id__in=learner_pks)
+        .values("learner_id")
+        .annotate(
+            n=Count("drill_id", distinct=True, filter=handed_q),
+            mean=Avg(Cast("score", FloatField()) / F("max_score"), filter=marked_q),
+        )
+        .values_list("learner_id", "n", "mean")
+    ):
+        handed[pk] = int(n)
+        if mean is not None:
+            means[pk] = float(mean)
+    return handed, means
+
+
 def _mean_marks(*, drill_ids: Iterable[int], learner_pks: Iterable[int]) -> dict[int, float]:
     """Per learner, the mean share of the maximum over their marked attempts (SQL)."""
     return {
@@ -178,6 +224,23 @@ class LatestMark:
     finished_at: dt.datetime | None
     comment: str
     feedback_at: dt.datetime | None
+
+
+def _latest_marks(
+    *, drill_ids: Iterable[int], learner_pks: Iterable[int]
+) -> dict[tuple[int, int], tuple[float | None, float, str]]:
+    """(score, max, state) of the latest finished attempt per (learner, drill): the overview's
+    lighter read of :func:`_latest_attempts` (no UUIDs, datetimes or comments to convert)."""
+    latest: dict[tuple[int, int], tuple[float | None, float, str]] = {}
+    for pk, drill_id, score, max_score, state in (
+        Attempt.objects.filter(
+            drill_id__in=list(drill_ids), learner_id__in=list(learner_pks), state__in=FINISHED
+        )
+        .order_by("number")
+        .values_list("learner_id", "drill_id", "score", "max_score", "state")
+    ):
+        latest[(pk, drill_id)] = (score, max_score, state)
+    return latest
 
 
 def _latest_attempts(
@@ -241,6 +304,11 @@ def _question_codes(question_ids: Iterable[int]) -> dict[int, list[str]]:
             "id", "codes"
         )
     }
+
+
+def window_since(day: dt.date) -> dt.datetime:
+    """The start of the cracks window (and of "recent" codes) as an instant."""
+    return dt.datetime.combine(day - dt.timedelta(days=WINDOW_DAYS), dt.time.min, tzinfo=dt.UTC)
 
 
 def recent_codes(
@@ -310,7 +378,8 @@ def mastery_attempts(
         for pk, qid, fraction, rpk in query.values_list(
             "attempt__learner_id", "question_id", "fraction", "id"
         ).iterator(chunk_size=5000):
-            attempt = MasteryAttempt(id=str(rpk), correct=fraction >= RIGHT, item="")
+            right = fraction is not None and fraction >= RIGHT
+            attempt = MasteryAttempt(id=str(rpk), correct=right, item="")
             for code in qcodes[qid]:
                 out[(by_pk[pk], code)].append(attempt)
         return out, evidence
@@ -445,23 +514,93 @@ def fits_for(*, school_class: SchoolClass, codes: Sequence[str]) -> dict[str, Sk
     return fits
 
 
+def learner_fingerprints(
+    *, school_class: SchoolClass, learners: Sequence[LearnerRef]
+) -> dict[int, str]:
+    """Per learner pk, a string that changes whenever their marked answers in this class
+    change: their attempts' count and latest change (finishing, marking, re-marking and
+    feedback all save the attempt), plus the marked answers of attempts still in progress
+    (saved answer by answer). Two grouped queries over attempts, never a scan of answers."""
+    pks = [r.pk for r in learners]
+    attempts = {
+        pk: (n, last)
+        for pk, n, last in Attempt.objects.filter(
+            drill__course__school_class=school_class, learner_id__in=pks
+        )
+        .values("learner_id")
+        .annotate(n=Count("id"), last=Max("updated_at"))
+        .values_list("learner_id", "n", "last")
+    }
+    open_answers = {
+        pk: (n, last, total)
+        for pk, n, last, total in Response.objects.filter(
+            attempt_id__in=list(
+                Attempt.objects.filter(
+                    drill__course__school_class=school_class,
+                    learner_id__in=pks,
+                    state=AttemptState.IN_PROGRESS,
+                ).values_list("id", flat=True)
+            ),
+            fraction__isnull=False,
+        )
+        .values("attempt__learner_id")
+        .annotate(n=Count("id"), last=Max("id"), total=Sum("fraction"))
+        .values_list("attempt__learner_id", "n", "last", "total")
+    }
+    out = {}
+    for pk in pks:
+        n, last = attempts.get(pk, (0, None))
+        m, last_answer, total = open_answers.get(pk, (0, 0, 0.0))
+        stamp = last.isoformat() if last is not None else "-"
+        out[pk] = f"{n}:{stamp}:{m}:{last_answer}:{(total or 0.0):.4f}"
+    return out
+
+
+@dataclass(frozen=True)
+class StoredMastery:
+    p_mastered: float
+    n_attempts: int
+    n_right: int
+    fingerprint: str
+    fit_id: int
+
+
+def stored_mastery(
+    *, school_class: SchoolClass, learners: Sequence[LearnerRef], codes: Sequence[str]
+) -> dict[tuple[int, str], StoredMastery]:
+    return {
+        (pk, code): StoredMastery(p, n, r, fp, fit)
+        for pk, code, p, n, r, fp, fit in MasteryState.objects.filter(
+            school_class=school_class,
+            learner_id__in=[ref.pk for ref in learners],
+            code__in=list(codes),
+        ).values_list(
+            "learner_id", "code", "p_mastered", "n_attempts", "n_right", "fingerprint", "fit_id"
+        )
+    }
+
+
+def state_fingerprint(answers: str, fit: SkillFit) -> str:
+    return f"{answers}:fit{fit.pk}"
+
+
 def class_mastery_points(
     *,
     school_class: SchoolClass,
     learners: Sequence[LearnerRef],
     codes: Sequence[str],
-    attempts: Mapping[tuple[str, str], Sequence[MasteryAttempt]],
-) -> list[insights.CodeMastery]:
-    """:func:`terakoya.insights.selectors.class_mastery` for the overview, without the
-    bootstrap interval (the learner's page shows it) and without a second audited roster read:
-    the same estimate (Corbett and Anderson's P(L_n)) and the same bands, in roster order.
-
-    Why not class_mastery itself: it re-reads the roster (another audit row per learner) and
-    replays every attempt once per bootstrap replicate, 20× the work for a figure the
-    overview does not show (docs/decisions/0222-class-dashboard-data.md).
+) -> tuple[list[insights.CodeMastery], dict[tuple[str, str], int]]:
+    """:func:`terakoya.insights.selectors.class_mastery` for the overview, from the stored
+    per-learner estimates (kept fresh by ``services.mastery_states_refresh``): the same
+    estimate (Corbett and Anderson's P(L_n)), the same bands, roster order; without the
+    bootstrap interval (the learner's page shows it, with every answer) and without a second
+    audited roster read (docs/decisions/0222-class-dashboard-data.md). Also returns the
+    number of right answers per (learner UUID, code), for the suggestions' reasons.
     """
     fits = fits_for(school_class=school_class, codes=codes)
+    stored = stored_mastery(school_class=school_class, learners=learners, codes=codes)
     out = []
+    rights: dict[tuple[str, str], int] = {}
     for code in codes:
         fit = fits.get(code)
         rows = []
@@ -471,9 +610,22 @@ def class_mastery_points(
             if fit is None:
                 rows.append(insights.LearnerMastery(learner=entry, estimate=None, band=None))
                 continue
-            est = mastery_estimate(
-                insights.skill_fit_params(fit), attempts.get((ref.uuid, code), ())
-            )
+            params = insights.skill_fit_params(fit)
+            state = stored.get((ref.pk, code))
+            if state is None or state.fit_id != fit.pk:
+                est = mastery_estimate(params, ())
+            else:
+                est = MasteryEstimate(
+                    p_mastered=state.p_mastered,
+                    low=state.p_mastered,
+                    high=state.p_mastered,
+                    level=0.9,
+                    n_attempts=state.n_attempts,
+                    trace=(),
+                    params=params,
+                    replicates=0,
+                )
+                rights[(ref.uuid, code)] = state.n_right
             if est.rests_on_prior_only:
                 band = insights.MasteryBand.NOT_STARTED
             elif est.p_mastered >= insights.MASTERED_AT:
@@ -483,11 +635,11 @@ def class_mastery_points(
             counts[band] += 1
             rows.append(insights.LearnerMastery(learner=entry, estimate=est, band=band))
         out.append(insights.CodeMastery(code=code, fit=fit, learners=rows, counts=counts))
-    return out
+    return out, rights
 
 
 def candidate_for(
-    learner: LearnerRef, code: str, item: insights.LearnerMastery | None
+    learner: LearnerRef, code: str, item: insights.LearnerMastery | None, right: int | None = None
 ) -> Candidate | None:
     """A code is suggested for more practice when its estimate is low and rests on attempts."""
     if item is None or item.estimate is None:
@@ -495,7 +647,8 @@ def candidate_for(
     est = item.estimate
     if est.n_attempts < SUGGEST_MIN_ATTEMPTS or est.p_mastered >= SUGGEST_BELOW:
         return None
-    right = sum(1 for s in est.trace if s.correct)
+    if right is None:
+        right = sum(1 for s in est.trace if s.correct)
     pct = round(est.p_mastered * 100)
     return Candidate(
         learner=learner,
@@ -519,6 +672,7 @@ def class_dashboard(
     learners: Sequence[LearnerRef],
     sees_attendance: bool,
     open_alerts: Mapping[int, int],
+    codes: Sequence[str] | None = None,
     today: dt.date | None = None,
 ) -> ClassDashboard:
     """Everything the class dashboard shows, one row per learner in 出席番号 order.
@@ -533,19 +687,29 @@ def class_dashboard(
     assignments = class_drill_assignments(school_class=school_class)
     members = _group_members(assignments)
     drill_ids = {a.drill_id for a in assignments}
-    handed = _handed_in(drill_ids=drill_ids, learner_pks=pks)
-    means = _mean_marks(drill_ids=drill_ids, learner_pks=pks)
+    # Class-wide work is counted per learner in SQL; only work given to a group or one
+    # learner, and the window's work (for the cracks rules), is read as pairs.
+    class_wide_due = {a.drill_id for a in assignments if a.target_class_id is not None}
+    past_due_ids = {a.drill_id for a in assignments if a.due is not None and a.due <= now}
+    handed_class_wide, means = _attempt_figures(
+        school_class=school_class,
+        handed_ids=class_wide_due & past_due_ids,
+        marked_ids=drill_ids,
+        learner_pks=pks,
+    )
+    window_ids = {
+        a.drill_id for a in assignments if a.due is not None and window_start <= a.due.date()
+    }
+    targeted_ids = {a.drill_id for a in assignments if a.target_class_id is None}
+    handed = _handed_in(drill_ids=window_ids | (targeted_ids & past_due_ids), learner_pks=pks)
     past_due = [a for a in assignments if a.due is not None and a.due <= now]
     in_window = [a for a in past_due if a.due is not None and a.due.date() >= window_start]
-    latest = _latest_attempts(drill_ids={a.drill_id for a in in_window}, learner_pks=pks)
+    latest = _latest_marks(drill_ids={a.drill_id for a in in_window}, learner_pks=pks)
 
-    since = dt.datetime.combine(window_start, dt.time.min, tzinfo=dt.UTC)
-    codes = recent_codes(school_class=school_class, since=since)
-    attempts, _evidence = mastery_attempts(
-        school_class=school_class, learners=learners, codes=codes, light=True
-    )
-    code_mastery = class_mastery_points(
-        school_class=school_class, learners=learners, codes=codes, attempts=attempts
+    if codes is None:
+        codes = recent_codes(school_class=school_class, since=window_since(day))
+    code_mastery, rights = class_mastery_points(
+        school_class=school_class, learners=learners, codes=codes
     )
     by_learner: dict[str, list[insights.LearnerMastery | None]] = {ref.uuid: [] for ref in learners}
     for cm in code_mastery:
@@ -579,8 +743,8 @@ def class_dashboard(
                     title=a.title,
                     due=a.due.date(),
                     submitted=(ref.pk, a.drill_id) in handed,
-                    mark=mark.score if mark is not None and mark.state == "completed" else None,
-                    max_mark=mark.max_score if mark is not None else None,
+                    mark=mark[0] if mark is not None and mark[2] == "completed" else None,
+                    max_mark=mark[1] if mark is not None else None,
                 )
             )
         signals[ref.uuid] = LearnerSignals(works=works, days=days.get(ref.pk, ()))
@@ -597,7 +761,10 @@ def class_dashboard(
             LearnerRow(
                 learner=ref,
                 due=len(due),
-                handed_in=sum(1 for a in due if (ref.pk, a.drill_id) in handed),
+                handed_in=handed_class_wide.get(ref.pk, 0)
+                + sum(
+                    1 for a in due if a.target_class_id is None and (ref.pk, a.drill_id) in handed
+                ),
                 mean_mark=means.get(ref.pk),
                 mastery=tuple(by_learner[ref.uuid]),
                 attendance=figures.get(ref.pk),
@@ -606,7 +773,7 @@ def class_dashboard(
             )
         )
         for code, item in zip(codes, by_learner[ref.uuid], strict=True):
-            candidate = candidate_for(ref, code, item)
+            candidate = candidate_for(ref, code, item, rights.get((ref.uuid, code)))
             if candidate is not None:
                 candidates.append(candidate)
     return ClassDashboard(

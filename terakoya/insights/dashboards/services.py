@@ -7,13 +7,17 @@ obtain the class and the learner from the dashboards' gate first).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 
 from terakoya.core import clock
 from terakoya.core.errors import UserError
-from terakoya.insights.models_suggestions import Suggestion, SuggestionStatus
+from terakoya.insights import selectors as insights
+from terakoya.insights.dashboards import selectors
+from terakoya.insights.mastery import mastery_estimate
+from terakoya.insights.models_suggestions import MasteryState, Suggestion, SuggestionStatus
 from terakoya.privacy.audit import AuditActor, audit_record
 from terakoya.privacy.guards import check_text
 from terakoya.privacy.models import AuditOutcome
@@ -98,3 +102,74 @@ def suggestion_decide(
         subject_uuid=suggestion.learner.uuid,
     )
     return suggestion
+
+
+@transaction.atomic
+def mastery_states_refresh(
+    *,
+    school_class: SchoolClass,
+    learners: Sequence[selectors.LearnerRef],
+    codes: Sequence[str],
+    actor: AuditActor,
+) -> int:
+    """Bring the stored estimates of these learners and codes up to date; return how many
+    were recomputed. A state is stale when the answers' fingerprint or the fit changed; it is
+    then recomputed from all the learner's answers for the code (the same estimate as
+    :func:`terakoya.insights.mastery.mastery_estimate`); a learner without answers for a code
+    is stored too (the prior, no attempts), so an unchanged class reads no answers at all.
+    Derived data, audited as one entry."""
+    fits = selectors.fits_for(school_class=school_class, codes=codes)
+    current = selectors.learner_fingerprints(school_class=school_class, learners=learners)
+    stored = selectors.stored_mastery(school_class=school_class, learners=learners, codes=codes)
+    stale: dict[tuple[int, str], str] = {}
+    for pk, answers in current.items():
+        for code in codes:
+            fit = fits.get(code)
+            if fit is None:
+                continue
+            fingerprint = selectors.state_fingerprint(answers, fit)
+            state = stored.get((pk, code))
+            if state is None or state.fingerprint != fingerprint:
+                stale[(pk, code)] = fingerprint
+    if not stale:
+        return 0
+    by_pk = {ref.pk: ref for ref in learners}
+    stale_learners = [by_pk[pk] for pk in sorted({pk for pk, _code in stale})]
+    stale_codes = sorted({code for _pk, code in stale})
+    attempts, _evidence = selectors.mastery_attempts(
+        school_class=school_class, learners=stale_learners, codes=stale_codes, light=True
+    )
+    rows = []
+    for (pk, code), fingerprint in stale.items():
+        fit = fits[code]
+        mine = attempts.get((by_pk[pk].uuid, code), [])
+        estimate = mastery_estimate(insights.skill_fit_params(fit), mine)
+        rows.append(
+            MasteryState(
+                learner_id=pk,
+                school_class=school_class,
+                code=code,
+                fit=fit,
+                p_mastered=estimate.p_mastered,
+                n_attempts=estimate.n_attempts,
+                n_right=sum(1 for a in mine if a.correct),
+                fingerprint=fingerprint,
+            )
+        )
+    MasteryState.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["learner", "school_class", "code"],
+        update_fields=["fit", "p_mastered", "n_attempts", "n_right", "fingerprint", "updated_at"],
+    )
+    audit_record(
+        actor=actor,
+        action="insights.mastery_state.refresh",
+        outcome=AuditOutcome.CHANGED,
+        purpose="instruction",
+        school_uuid=school_class.school.uuid,
+        target_type="roster.schoolclass",
+        target_uuid=school_class.uuid,
+        count=len(rows),
+    )
+    return len(rows)

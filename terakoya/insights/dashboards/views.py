@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from terakoya.attendance.access import scope_class_alerts
+from terakoya.core import clock
 from terakoya.core.errors import UserError
 from terakoya.insights import selectors as insights
 from terakoya.insights.charts import Chart, bar_chart, progress_bar
@@ -68,12 +69,23 @@ def _class_board(request: HttpRequest, class_uuid: str) -> selectors.ClassDashbo
     if found.sees_attendance:
         for alert in scope_class_alerts(actor, found.school_class, [p for _n, p in people]):
             alerts[alert.learner_id] = alerts.get(alert.learner_id, 0) + 1
+    learners = selectors.learner_refs(people)
+    codes = selectors.recent_codes(
+        school_class=found.school_class, since=selectors.window_since(clock.today())
+    )
+    services.mastery_states_refresh(
+        school_class=found.school_class,
+        learners=learners,
+        codes=codes,
+        actor=actor.audit_actor(found.relation),
+    )
     return selectors.class_dashboard(
         actor=actor,
         school_class=found.school_class,
-        learners=selectors.learner_refs(people),
+        learners=learners,
         sees_attendance=found.sees_attendance,
         open_alerts=alerts,
+        codes=codes,
     )
 
 

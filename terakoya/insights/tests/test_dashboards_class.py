@@ -129,3 +129,40 @@ def test_a_learner_of_another_class_is_the_same_404_as_a_missing_one(world):
 def test_only_the_class_teachers_open_a_class_dashboard(world, persona):
     page = world.client_for(world.persona(persona)).get(_url(world))
     assert page.status_code == 404
+
+
+def test_the_stored_estimates_equal_the_full_model_and_follow_a_re_mark(world):
+    from terakoya.assessment.models import Response
+    from terakoya.insights.dashboards import selectors
+    from terakoya.insights.models_suggestions import MasteryState
+
+    fill_class(world, weak=world.learner, strong=world.classmate)
+    client = world.client_for(world.homeroom_teacher)
+    client.get(_url(world))
+    ref = selectors.LearnerRef(pk=world.learner.pk, uuid=str(world.learner.uuid), name="", number=1)
+    full = {
+        d.code: d.estimate
+        for d in selectors.learner_code_details(school_class=world.homeroom, learner=ref)
+    }
+    states = MasteryState.objects.filter(learner=world.learner, school_class=world.homeroom)
+    assert states.exists()
+    for state in states:
+        if state.n_attempts:
+            assert state.p_mastered == pytest.approx(full[state.code].p_mastered)
+            assert state.n_attempts == full[state.code].n_attempts
+    # A teacher re-marks the learner's latest wrong answer as right: the next view recomputes.
+    state = states.exclude(n_attempts=0).order_by("-n_attempts").first()
+    wrong = (
+        Response.objects.filter(
+            attempt__learner=world.learner, fraction=0.0, question__codes=[state.code]
+        )
+        .order_by("-answered_at")
+        .first()
+    )
+    before = state.p_mastered
+    wrong.fraction = 1.0
+    wrong.save()
+    wrong.attempt.save()  # response_mark saves the attempt too
+    client.get(_url(world))
+    state.refresh_from_db()
+    assert state.p_mastered > before
