@@ -148,21 +148,25 @@ def test_the_stored_estimates_equal_the_full_model_and_follow_a_re_mark(world):
     assert states.exists()
     for state in states:
         if state.n_attempts:
-            assert state.p_mastered == pytest.approx(full[state.code].p_mastered)
-            assert state.n_attempts == full[state.code].n_attempts
+            estimate = full[state.code]
+            assert estimate is not None
+            assert state.p_mastered == pytest.approx(estimate.p_mastered)
+            assert state.n_attempts == estimate.n_attempts
     # A teacher re-marks the learner's latest wrong answer as right: the next view recomputes.
-    state = states.exclude(n_attempts=0).order_by("-n_attempts").first()
+    changed = states.exclude(n_attempts=0).order_by("-n_attempts").first()
+    assert changed is not None
     wrong = (
         Response.objects.filter(
-            attempt__learner=world.learner, fraction=0.0, question__codes=[state.code]
+            attempt__learner=world.learner, fraction=0.0, question__codes=[changed.code]
         )
         .order_by("-answered_at")
         .first()
     )
-    before = state.p_mastered
+    assert wrong is not None
+    before = changed.p_mastered
     wrong.fraction = 1.0
     wrong.save()
     wrong.attempt.save()  # response_mark saves the attempt too
     client.get(_url(world))
-    state.refresh_from_db()
-    assert state.p_mastered > before
+    changed.refresh_from_db()
+    assert changed.p_mastered > before
