@@ -283,7 +283,9 @@ def _own_context(learner_uuid: str, request: HttpRequest) -> dict[str, Any]:
     overview = selectors.own_overview(
         learner=ref, homeroom=homeroom, classes=access.learner_classes(person)
     )
-    young = 0 < overview.grade <= 3
+    # Big tiles, furigana and no figures are for the young learner themself; a guardian
+    # reads the same page as an adult (marks and attendance figures, no furigana).
+    young = 0 < overview.grade <= 3 and relation == Relation.SELF
     codes = [
         (detail, selectors.stars(detail), overview.code_titles.get(detail.code, ""))
         for detail in overview.codes
@@ -293,7 +295,7 @@ def _own_context(learner_uuid: str, request: HttpRequest) -> dict[str, Any]:
         "relation": str(relation),
         "is_guardian": relation == Relation.GUARDIAN,
         "young": young,
-        "labels": _labels(overview.grade),
+        "labels": _labels(overview.grade if young else 0),
         "codes": codes,
         "en": _en(),
         "progress": progress_bar(

@@ -91,3 +91,11 @@ def test_nobody_else_opens_a_learners_own_dashboard(world):
             assert client.get(url).status_code == 404
             continue
         assert_same_not_found(client.get(url), client.get(missing))
+
+
+def test_the_guardian_reads_the_childs_page_as_an_adult(world):
+    fill_class(world, weak=world.learner, strong=world.classmate)
+    html = world.client_for(world.guardian).get(reverse("insights:dashboard_family")).content
+    main = html.decode().split("<main", 1)[1]
+    assert "<ruby>" not in main
+    assert "授業日数" in main  # attendance figures, not the young learner's wording
