@@ -110,7 +110,7 @@ def class_year_create(
     )
     by_code = {code: [q for q in questions if q.codes == [code]] for code in codes}
     days = school_days(school=school, start=start, end=end)
-    tz = dt.UTC
+    tz = clock.JST  # school days are Japanese dates
     drills: list[Drill] = []
     day_of: list[dt.date] = []
     for index, day in enumerate(days):
