@@ -1,6 +1,6 @@
 """Class dashboard: server time for 40 learners with the school year's learning data so far.
 
-The LRS is not on main yet, so the data are the domain tables the dashboard reads: drills,
+The dashboard reads the domain tables, not the LRS, so the data are those tables: drills,
 assignments, attempts, answers and the attendance register, from 1 April to yesterday.
 Run on a scratch database (never the real one):
 
