@@ -158,6 +158,8 @@ def test_a_class_of_nine_shows_no_figure_and_none_can_be_worked_out(school):
     for section in ("課題の提出", "欠席日数(今年度)"):
         small_row = next(r for r in blocks[(section, "P4")] if r[0] == SMALL)
         assert set(small_row[1:]) == {"秘匿"}, small_row
+        shown = [c for row in blocks[(section, "学年別")][1:] for c in row[1:] if c != "秘匿"]
+        assert shown, "the school table must still say something (not everything hidden)"
         low, high = _bounds_of_small_class(blocks, section)
         assert high - low >= 1, (low, high)
     assert "生徒" not in page.content.decode()  # never a name
