@@ -151,18 +151,6 @@ def _handed_in(*, drill_ids: Iterable[int], learner_pks: Iterable[int]) -> set[t
     )
 
 
-def _handed_in_counts(*, drill_ids: Iterable[int], learner_pks: Iterable[int]) -> dict[int, int]:
-    """Per learner, how many of these drills they handed in (grouped SQL)."""
-    return dict(
-        Attempt.objects.filter(
-            drill_id__in=list(drill_ids), learner_id__in=list(learner_pks), state__in=FINISHED
-        )
-        .values("learner_id")
-        .annotate(n=Count("drill_id", distinct=True))
-        .values_list("learner_id", "n")
-    )
-
-
 def _attempt_figures(
     *,
     school_class: SchoolClass,
@@ -195,24 +183,6 @@ def _attempt_figures(
         if mean is not None:
             means[pk] = float(mean)
     return handed, means
-
-
-def _mean_marks(*, drill_ids: Iterable[int], learner_pks: Iterable[int]) -> dict[int, float]:
-    """Per learner, the mean share of the maximum over their marked attempts (SQL)."""
-    return {
-        pk: float(mean)
-        for pk, mean in Attempt.objects.filter(
-            drill_id__in=list(drill_ids),
-            learner_id__in=list(learner_pks),
-            state=AttemptState.COMPLETED,
-            max_score__gt=0,
-            score__isnull=False,
-        )
-        .values("learner_id")
-        .annotate(mean=Avg(Cast("score", FloatField()) / F("max_score")))
-        .values_list("learner_id", "mean")
-        if mean is not None
-    }
 
 
 @dataclass(frozen=True)
