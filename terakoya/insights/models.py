@@ -129,3 +129,6 @@ class PrivacyRelease(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.label} ε={self.epsilon}"
+
+
+from terakoya.insights.models_suggestions import *  # noqa

@@ -38,3 +38,48 @@ ITEMS = [
         order=70,
     ),
 ]
+
+ITEMS.extend(
+    [
+        NavItem(
+            "insights:dashboard_classes",
+            "学級ダッシュボード",
+            "Class dashboard",
+            frozenset({"teacher"}),
+            icon="📊",
+            order=15,
+        ),
+        NavItem(
+            "insights:dashboard_me",
+            "がくしゅうのようす",
+            "My learning",
+            frozenset({"learner"}),
+            icon="⭐",
+            order=15,
+        ),
+        NavItem(
+            "insights:dashboard_family",
+            "お子さんの様子",
+            "Your child's learning",
+            frozenset({"guardian"}),
+            icon="🏠",
+            order=15,
+        ),
+        NavItem(
+            "insights:dashboard_school",
+            "学校の集計",
+            "School figures",
+            frozenset({"principal", "school_admin"}),
+            icon="🏫",
+            order=15,
+        ),
+        NavItem(
+            "insights:dashboard_board",
+            "教育委員会の集計",
+            "Board figures",
+            frozenset({"board_analyst"}),
+            icon="🗺️",
+            order=15,
+        ),
+    ]
+)

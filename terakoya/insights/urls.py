@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from terakoya.insights import views
+from terakoya.insights import urls_dashboards, views
 
 app_name = "insights"
 
@@ -17,3 +17,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("insights/school/", views.school_dashboard, name="school_dashboard"),
     path("insights/school.csv", views.school_dashboard_csv, name="school_dashboard_csv"),
 ]
+urlpatterns += urls_dashboards.urlpatterns
