@@ -22,3 +22,11 @@ def test_text_is_escaped_and_unclosed_tags_are_closed():
     assert safe_html("1 < 2 & 3 > 2") == "1 &lt; 2 &amp; 3 &gt; 2"
     assert safe_html("<b>ふと") == "<b>ふと</b>"
     assert plain_text("<p>こん<b>虫</b></p>") == "こん虫"
+
+
+def test_titles_show_furigana_as_ruby_and_drop_it_in_plain_text():
+    from terakoya.assessment.templatetags.furigana import furigana, without_furigana
+
+    assert furigana("｜理科《りか》ドリル") == "<ruby>理科<rt>りか</rt></ruby>ドリル"
+    assert without_furigana("｜理科《りか》ドリル") == "理科ドリル"
+    assert without_furigana("<ruby>理科<rt>りか</rt></ruby>") == "理科"
