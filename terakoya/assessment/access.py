@@ -234,3 +234,8 @@ def drill_questions_count(drill: Drill) -> int:
 def school_by_code(code: str) -> School | None:
     """A school by its 学校コード (for management commands run by an operator)."""
     return School.objects.filter(code=code.strip()).first()
+
+
+def first_school() -> School | None:
+    """The first school (by creation), for commands run without --school."""
+    return School.objects.order_by("id").first()

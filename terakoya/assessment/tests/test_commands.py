@@ -55,3 +55,11 @@ def test_questions_import_command_refuses_an_unknown_school(db):
             "--school",
             "B100000000000",
         )
+
+
+def test_without_school_the_first_school_is_used(world):
+    out = io.StringIO()
+    call_command(
+        "questions_import", str(FIXTURES / "every_type.gift"), "--format", "gift", stdout=out
+    )
+    assert f"into {world.school.name}" in out.getvalue()
