@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        school = school_by_code(options["school"])
+        school = school_by_code(options["school"]) if options["school"] else first_school()
         if school is None:
             raise CommandError(
                 f"学校コード {options['school']} の学校がありません / no such school"
