@@ -242,6 +242,13 @@ def assignment_create(
             "Choose either a material or a drill.",
             location="task",
         )
+    task_course = material.course_id if material is not None else drill.course_id  # type: ignore[union-attr]
+    if task_course != course.pk:
+        raise UserError(
+            "ほかのコースの教材・ドリルは配れません。",
+            "The material or drill belongs to another course.",
+            location="task",
+        )
     if due_at is not None and due_at < open_at:
         raise UserError(
             "しめきりが開始より前です。", "The due date is before the open date.", location="due_at"
