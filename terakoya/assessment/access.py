@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from terakoya.assessment.models import Attempt, Drill, Question, Response
+from terakoya.assessment.models import Attempt, AttemptState, Drill, Question, Response
 from terakoya.core import clock
 from terakoya.privacy.audit import audit_record_many
 from terakoya.privacy.categories import DataCategory as C
@@ -89,6 +89,10 @@ def scope_teacher_drills(actor: Actor) -> QuerySet[Drill]:
     return (
         Drill.objects.filter(course__school_class__in=teaching_classes(actor))
         .select_related("course", "course__school_class")
+        .annotate(
+            to_mark=Count("attempts", filter=Q(attempts__state=AttemptState.NEEDS_MARKING)),
+            attempt_count=Count("attempts"),
+        )
         .order_by("-created_at")
     )
 

@@ -282,3 +282,13 @@ def test_a_teacher_creates_a_drill_with_a_mastery_rule_from_the_course_page(worl
     assert created.time_limit_seconds == 600
     assert created.rubric == [{"name": "ていねいさ", "levels": ["A", "B", "C"]}]
     assert [i.question.name for i in created.items.all()] == ["たしざん1", "しゅと"]
+
+
+def test_the_marking_page_counts_attempts_waiting_for_the_teacher(world, drill):
+    attempt = services.attempt_start(drill=drill, learner=world.learner, actor=SYSTEM)
+    services.response_save(attempt=attempt, slot=4, answer="うみ", actor=SYSTEM)
+    services.attempt_finish(attempt=attempt, actor=SYSTEM)
+    body = (
+        world.client_for(world.subject_teacher).get(reverse("assessment:marking")).content.decode()
+    )
+    assert 'data-testid="to-mark">1<' in body
