@@ -254,16 +254,21 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     school = access.access_bank_school(actor)
     problems: list[str] = []
+    typed = request.POST.get("gift_text", "")
     if request.method == "POST":
         upload = request.FILES.get("file")
         fmt = request.POST.get("format", "")
-        if upload is None:
+        source: bytes | None = upload.read() if upload is not None else None
+        if typed.strip():
+            # Questions typed on the page are GIFT text; same parser, same errors by line.
+            source, fmt = typed.encode("utf-8"), "gift"
+        if source is None:
             problems = [_("ファイルを選んでください。")]
         else:
             try:
                 imported = services.questions_import(
                     school=school,
-                    source=upload.read(),
+                    source=source,
                     fmt=fmt,
                     actor=actor.audit_actor("teacher"),
                 )
@@ -285,7 +290,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessment/bank.html",
-        {"school": school, "questions": questions, "problems": problems},
+        {"school": school, "questions": questions, "problems": problems, "typed": typed},
         status=400 if problems else 200,
     )
 

@@ -292,3 +292,14 @@ def test_the_marking_page_counts_attempts_waiting_for_the_teacher(world, drill):
         world.client_for(world.subject_teacher).get(reverse("assessment:marking")).content.decode()
     )
     assert 'data-testid="to-mark">1<' in body
+
+
+def test_a_teacher_writes_questions_in_gift_on_the_page(world):
+    teacher = world.client_for(world.subject_teacher)
+    bad = teacher.post(reverse("assessment:bank"), {"gift_text": "::a:: 1+1 {=2 ~3}\n\n::b:: {#x}"})
+    assert bad.status_code == 400
+    assert "行 3: " in bad.content.decode()
+    assert "::b:: {#x}" in bad.content.decode()  # what was typed is kept for fixing
+    good = teacher.post(reverse("assessment:bank"), {"gift_text": "::a:: ｜漢字《かんじ》 {=2 ~3}"})
+    assert good.status_code == 302
+    assert Question.objects.get(school=world.school).text == "｜漢字《かんじ》"
