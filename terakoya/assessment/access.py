@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
 from terakoya.assessment.models import Attempt, AttemptState, Drill, Question, Response
 from terakoya.core import clock
@@ -243,3 +243,41 @@ def school_by_code(code: str) -> School | None:
 def first_school() -> School | None:
     """The first school (by creation), for commands run without --school."""
     return School.objects.order_by("id").first()
+
+
+@dataclass
+class QuestionStat:
+    name: str
+    qtype: str
+    answered: int
+    correct: int
+    mean_fraction: float | None
+
+    @property
+    def correct_percent(self) -> int | None:
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+
+def drill_question_stats(drill: Drill) -> list[QuestionStat]:
+    """Per question of a drill (from :func:`access_drill_for_teacher`): how many answered, how
+    many fully correct, the mean mark — counts only, to find the difficult questions."""
+    rows = (
+        Response.objects.filter(attempt__drill=drill, answered_at__isnull=False)
+        .values("question_id", "question__name", "question__qtype")
+        .annotate(
+            answered=Count("id"),
+            correct=Count("id", filter=Q(fraction__gte=1 - 1e-6)),
+            mean=Avg("fraction"),
+        )
+        .order_by("question_id")
+    )
+    return [
+        QuestionStat(
+            name=r["question__name"],
+            qtype=r["question__qtype"],
+            answered=r["answered"],
+            correct=r["correct"],
+            mean_fraction=r["mean"],
+        )
+        for r in rows
+    ]

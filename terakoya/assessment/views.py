@@ -358,7 +358,10 @@ def marking_drill(request: HttpRequest, drill_uuid: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     drill = access.access_drill_for_teacher(actor, drill_uuid)
     rows = access.scope_drill_attempts(actor, drill)
-    return render(request, "assessment/marking_drill.html", {"drill": drill, "rows": rows})
+    stats = access.drill_question_stats(drill)
+    return render(
+        request, "assessment/marking_drill.html", {"drill": drill, "rows": rows, "stats": stats}
+    )
 
 
 @teacher_view

@@ -303,3 +303,15 @@ def test_a_teacher_writes_questions_in_gift_on_the_page(world):
     good = teacher.post(reverse("assessment:bank"), {"gift_text": "::a:: ｜漢字《かんじ》 {=2 ~3}"})
     assert good.status_code == 302
     assert Question.objects.get(school=world.school).text == "｜漢字《かんじ》"
+
+
+def test_the_drill_page_shows_how_many_got_each_question_right(world, drill):
+    for learner, answer in [(world.learner, 0), (world.classmate, 1)]:
+        attempt = services.attempt_start(drill=drill, learner=learner, actor=SYSTEM)
+        services.response_save(attempt=attempt, slot=1, answer=answer, actor=SYSTEM)
+        services.attempt_finish(attempt=attempt, actor=SYSTEM)
+    page = world.client_for(world.subject_teacher).get(
+        reverse("assessment:marking_drill", args=[drill.uuid])
+    )
+    body = page.content.decode()
+    assert "<td>たしざん1</td><td>2</td><td>1 (50%)</td>" in body
