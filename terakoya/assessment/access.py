@@ -281,3 +281,8 @@ def drill_question_stats(drill: Drill) -> list[QuestionStat]:
         )
         for r in rows
     ]
+
+
+def school_questions(school: School) -> list[Question]:
+    """Every question of a school's bank (for an operator's export command)."""
+    return list(Question.objects.filter(school=school).order_by("category", "id"))
