@@ -374,7 +374,7 @@ def _choose_questions(drill: Drill, seed: int) -> list[Question]:
         pool = drill_pool(drill)
         if not pool:
             raise UserError(
-                "このドリルに出せる問題がありません。先生に知らせてください。",
+                "この ドリルには まだ もんだいが ないよ。先生に つたえてね。",
                 "This drill has no questions to ask yet; please tell your teacher.",
             )
         return random.Random(seed).sample(pool, min(drill.pool_size, len(pool)))  # noqa: S311
@@ -529,7 +529,7 @@ def response_save(
     )
     if response is None:
         raise UserError(
-            "その問題はありません。", "No such question in this attempt.", location="slot"
+            "その もんだいは ないよ。", "No such question in this attempt.", location="slot"
         )
     scan(answer, location="answer")
     question = response.question
