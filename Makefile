@@ -31,6 +31,7 @@ messages: install
 run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py audit_seal --quiet
 	$(MAKE) --no-print-directory serve
 
 serve:

@@ -269,3 +269,30 @@ def screenshot(page: Any, name: str) -> Path:
 TABLET = {"width": 1024, "height": 768}
 TABLET_PORTRAIT = {"width": 800, "height": 1280}
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_keeps_audit_triggers() -> Any:
+    """Django's ``flush`` (after transactional and live-server tests) empties SQLite tables with
+    DELETE, which the audit log's append-only triggers refuse: drop them for the flush only and
+    re-create them right after. PostgreSQL flushes with TRUNCATE, which row triggers ignore."""
+    from django.core.management.commands import flush
+    from django.db import connections
+
+    from terakoya.privacy import triggers
+
+    original = flush.Command.handle
+
+    def handle(self: Any, *args: Any, **options: Any) -> Any:
+        connection = connections[options.get("database") or "default"]
+        if connection.vendor != "sqlite":
+            return original(self, *args, **options)
+        triggers.uninstall(connection)
+        try:
+            return original(self, *args, **options)
+        finally:
+            triggers.install(connection)
+
+    flush.Command.handle = handle  # type: ignore[method-assign]
+    yield
+    flush.Command.handle = original  # type: ignore[method-assign]

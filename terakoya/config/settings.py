@@ -245,7 +245,7 @@ LOGGING: dict[str, Any] = {
 }
 
 # Terakoya's own settings.
-TERAKOYA = {
+TERAKOYA: dict[str, Any] = {
     # Audit: sign a tree head after this many new entries (and at every audit_verify run).
     "AUDIT_TREE_HEAD_EVERY": 256,
     # Study logs are kept until the end of the school year after the learner leaves (DESIGN §4).

@@ -1,9 +1,15 @@
-"""URLs of the insights app. Paths carry their own prefix; all apps are mounted at the root."""
+"""URLs of the insights app (prefix ``insights/``)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from terakoya.insights import views
 
 app_name = "insights"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("insights/skills/", views.skill_parameters, name="skill_parameters"),
+    path("insights/skills.csv", views.skill_parameters_csv, name="skill_parameters_csv"),
+    path("insights/privacy-budget/", views.privacy_ledger, name="privacy_ledger"),
+]

@@ -13,6 +13,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import connection, transaction
+
 from terakoya.core import clock
 from terakoya.privacy.models import AuditEntry, AuditOutcome
 
@@ -120,9 +123,44 @@ def audit_record(**kwargs: Any) -> AuditEntry:
     """
     entry = _entry(**kwargs)
     entry.save(force_insert=True)
+    _seal_after_commit([entry.pk])
     return entry
 
 
 def audit_record_many(entries: list[dict[str, Any]]) -> None:
     """Append many entries at once (a query over many learners); each dict as for audit_record."""
-    AuditEntry.objects.bulk_create([_entry(**item) for item in entries])
+    created = AuditEntry.objects.bulk_create([_entry(**item) for item in entries])
+    _seal_after_commit([e.pk for e in created])
+
+
+def _seal_if_due() -> None:
+    from terakoya.privacy.tree import seal_if_due
+
+    seal_if_due()
+
+
+def seal_every() -> int:
+    """How many entries a tree head covers at most before the next is signed."""
+    return int(str(settings.TERAKOYA.get("AUDIT_TREE_HEAD_EVERY", 256)))
+
+
+def _seal_after_commit(ids: list[int | None]) -> None:
+    """Check after commit whether a tree head is due, when this write may have made it so.
+
+    Ids come from one sequence, so about every ``AUDIT_TREE_HEAD_EVERY``-th entry has an id
+    that is a multiple of it: only a transaction that wrote such an id checks (one indexed
+    query), and the rest pay nothing. A multiple lost to a rolled-back transaction delays the
+    head to the next multiple (or to `manage.py audit_seal`), it never skips sealing.
+    """
+    every = seal_every()
+    if not any(i is None or i % every == 0 for i in ids):
+        return
+    # Registering once per transaction keeps a transaction that writes thousands of entries
+    # from queueing identical callbacks.
+    if connection.in_atomic_block and any(
+        item[1] is _seal_if_due for item in connection.run_on_commit
+    ):
+        return
+    # robust: a failed seal must not fail the request that already committed; the next
+    # due commit or `manage.py audit_seal` seals the entries instead.
+    transaction.on_commit(_seal_if_due, robust=True)

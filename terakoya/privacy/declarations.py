@@ -22,7 +22,10 @@ def register_external_declarations() -> None:
                 "date_joined": C.CREDENTIAL,
             },
             structural=("is_superuser", "is_staff", "is_active"),
-            retention="while_active",
+            # Deleted at the end of the 年度 in which the person left (retired_at is set when
+            # they leave); accounts without a person (administrators) are never swept.
+            retention="sign_in_account",
+            retention_anchor="person__retired_at",
             exportable=False,
         ),
     )

@@ -121,6 +121,28 @@ POLICY: dict[Relation, frozenset[C]] = {
     Relation.CLIENT: frozenset({C.STUDY_LOG, C.ASSESSMENT}),
 }
 
+#: Purposes open only to some relations (all others are open to every relation the role policy
+#: allows). Subject access is the data subject's own right (APPI Art. 76); the optional
+#: purposes are flows to a recipient, performed by that recipient's client or by the school.
+PURPOSE_RELATIONS: dict[Purpose, frozenset[Relation]] = {
+    Purpose.SUBJECT_ACCESS: frozenset({Relation.SELF, Relation.GUARDIAN}),
+    Purpose.EXTERNAL_TOOL_SHARING: frozenset({Relation.CLIENT}),
+    Purpose.INDIVIDUAL_RESEARCH: frozenset({Relation.CLIENT}),
+    Purpose.STUDY_LOG_TRANSFER: frozenset(
+        {Relation.CLIENT, Relation.HOMEROOM_TEACHER, Relation.PRINCIPAL, Relation.SCHOOL_ADMIN}
+    ),
+}
+#: A client (LRS client, external tool) acts only for these purposes: sending learning
+#: records for instruction, and the optional purposes it was registered for.
+CLIENT_PURPOSES = frozenset(
+    {
+        Purpose.INSTRUCTION,
+        Purpose.EXTERNAL_TOOL_SHARING,
+        Purpose.INDIVIDUAL_RESEARCH,
+        Purpose.STUDY_LOG_TRANSFER,
+    }
+)
+
 #: Relations through which a person acts as staff of the learner's school (tenant-bound).
 STAFF_RELATIONS = frozenset(
     {
@@ -326,10 +348,20 @@ def permitted_relation(
     candidates = [r for r in relations if r in allowed and category in POLICY[r]]
     if not candidates:
         return None
-    # 3. purpose: the purpose must cover the category
+    # 3. purpose: the purpose must cover the category and be open to the relation
     if category not in info.categories:
         return None
-    # 4. consent, where the legal basis is consent
+    open_to = PURPOSE_RELATIONS.get(purpose)
+    if open_to is not None:
+        candidates = [r for r in candidates if r in open_to]
+    if purpose not in CLIENT_PURPOSES:
+        candidates = [r for r in candidates if r is not Relation.CLIENT]
+    if not candidates:
+        return None
+    # 4. consent, where the legal basis is consent; a client's consent may be given for it
+    # alone (recipient = the client's uuid) or for the purpose as a whole.
+    if not recipient and actor.client_uuid is not None:
+        recipient = str(actor.client_uuid)
     if info.needs_consent and not consent_is_given(
         learner_id=learner.pk, purpose=purpose, recipient=recipient
     ):

@@ -94,7 +94,9 @@ PURPOSES: dict[Purpose, PurposeInfo] = {
                 "授業で使う教材の配布、課題の提出、学習の記録と振り返りに使います。",
                 "Handing out materials, collecting work and recording learning for teaching.",
             ),
-            {C.ROSTER, C.STUDY_LOG, C.ASSESSMENT, C.COMMUNICATION},
+            # Guidance notes (指導記録) serve instruction; their own gate narrows who reads them
+            # to the author and the roles the school designates (terakoya.guidance.access).
+            {C.ROSTER, C.STUDY_LOG, C.ASSESSMENT, C.COMMUNICATION, C.GUIDANCE_NOTE},
             (
                 "担任・教科担当の先生、本人、保護者",
                 "Homeroom and subject teachers, the learner, guardians",

@@ -25,6 +25,9 @@ class RetentionRule:
     start: Start
     basis_ja: str
     basis_en: str
+    #: Needed for as long as the person is enrolled or employed: erasure on request keeps
+    #: these records until the person has left (then the sweep removes them).
+    kept_while_active: bool = False
 
     def expires_on(self, anchor: dt.date | None) -> dt.date | None:
         """The first day on which a record anchored at ``anchor`` is deleted, or None."""
@@ -117,11 +120,20 @@ RULES: dict[str, RetentionRule] = {
             "Only while signed in",
         ),
         RetentionRule(
+            "sign_in_account",
+            0,
+            Start.END_OF_SCHOOL_YEAR,
+            "利用中と、転出・卒業・退職した年度の末日まで",
+            "While in use, then until the end of the school year of leaving",
+            kept_while_active=True,
+        ),
+        RetentionRule(
             "while_active",
             None,
             Start.ANCHOR,
             "利用中のみ(終了後は親の記録に従う)",
             "While active (then as the parent record)",
+            kept_while_active=True,
         ),
     ]
 }

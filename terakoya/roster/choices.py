@@ -51,6 +51,9 @@ class ClassType(models.TextChoices):
 class EnrolmentRole(models.TextChoices):
     STUDENT = "student", _("児童生徒")
     TEACHER = "teacher", _("教員")
+    # OneRoster enrollments.role also allows these; they grant no relation to learners.
+    ADMINISTRATOR = "administrator", _("管理者")
+    PROCTOR = "proctor", _("試験監督")
 
 
 STAFF_ROLES = frozenset(

@@ -134,6 +134,8 @@ class SchoolYear(TimestampedModel):
         "special_needs",
         "sourced_id",
         "course_sourced_id",
+        "location",
+        "periods",
     ),
 )
 class SchoolClass(TimestampedModel):
@@ -148,12 +150,56 @@ class SchoolClass(TimestampedModel):
     special_needs = models.BooleanField(null=True, blank=True)
     sourced_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     course_sourced_id = models.CharField(max_length=64, null=True, blank=True)
+    # OneRoster classes.location and classes.periods (docs/decisions/0120-oneroster-mapping.md).
+    location = models.CharField(_("場所"), max_length=100, blank=True)
+    periods = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("クラス")
 
     def __str__(self) -> str:
         return self.name
+
+
+@no_personal_data(
+    "a course (教科・科目の枠) is an organisational unit",
+    structural=(
+        "sourced_id",
+        "school_year",
+        "board",
+        "school",
+        "title",
+        "course_code",
+        "grades",
+        "subjects",
+        "subject_codes",
+    ),
+)
+class Course(TimestampedModel):
+    """A OneRoster course: the 年度's frame a class belongs to (decision 0120).
+
+    Classes keep ``course_sourced_id``; this model keeps the course's own columns so an export
+    gives back what was imported. ``board`` or ``school`` is the course's org.
+    """
+
+    sourced_id = models.CharField(max_length=64, unique=True)
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.PROTECT, related_name="roster_courses", null=True, blank=True
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, related_name="roster_courses", null=True, blank=True
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="roster_courses", null=True, blank=True
+    )
+    title = models.CharField(_("コース名"), max_length=200)
+    course_code = models.CharField(max_length=50, blank=True)
+    grades = models.JSONField(default=list, blank=True)
+    subjects = models.JSONField(default=list, blank=True)
+    subject_codes = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return self.title
 
 
 @no_personal_data("a named set of learners within a class", structural=("school_class", "name"))
@@ -183,6 +229,21 @@ class LearnerGroup(TimestampedModel):
             "phone": C.ROSTER,
             "sourced_id": C.ROSTER,
             "retired_at": C.ROSTER,
+            "middle_name": C.ROSTER,
+            "middle_name_kana": C.ROSTER,
+            "preferred_family_name": C.ROSTER,
+            "preferred_given_name": C.ROSTER,
+            "preferred_middle_name": C.ROSTER,
+            "pronouns": C.ROSTER,
+            "username": C.ROSTER,
+            "user_ids": C.ROSTER,
+            "identifier": C.ROSTER,
+            "sms": C.ROSTER,
+            "user_master_identifier": C.ROSTER,
+            "enabled_user": C.ROSTER,
+            "grade": C.ROSTER,
+            "home_class": C.ROSTER,
+            "primary_org_sourced_id": C.ROSTER,
         },
         structural=("user",),
         # 学籍に関する記録 20 years (学校教育法施行規則 第28条): the person record underpins it.
@@ -216,6 +277,30 @@ class Person(TimestampedModel):
     )
     sourced_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
+    # OneRoster 1.2 Japan Profile users columns (docs/decisions/0120-oneroster-mapping.md).
+    middle_name = models.CharField(_("ミドルネーム"), max_length=50, blank=True)
+    middle_name_kana = models.CharField(_("ミドルネーム(ふりがな)"), max_length=100, blank=True)
+    preferred_family_name = models.CharField(_("呼び名(姓)"), max_length=50, blank=True)
+    preferred_given_name = models.CharField(_("呼び名(名)"), max_length=50, blank=True)
+    preferred_middle_name = models.CharField(_("呼び名(ミドルネーム)"), max_length=50, blank=True)
+    pronouns = models.CharField(max_length=50, blank=True)
+    username = models.CharField(_("ユーザー名"), max_length=150, blank=True)
+    user_ids = models.JSONField(default=list, blank=True)  # ["{type:id}", ...] as in OneRoster
+    identifier = models.CharField(_("識別子"), max_length=100, blank=True)
+    sms = models.CharField(max_length=30, blank=True)
+    # The 学習eポータル's UUID for the person; kept beside, never instead of, ``uuid``
+    # (docs/decisions/0121-user-master-identifier.md).
+    user_master_identifier = models.UUIDField(unique=True, null=True, blank=True)
+    enabled_user = models.BooleanField(default=True)
+    grade = models.CharField(max_length=2, choices=Grade.choices, blank=True)
+    home_class = models.ForeignKey(
+        "SchoolClass",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="home_class_people",
+    )
+    primary_org_sourced_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("人")
@@ -331,7 +416,7 @@ class Enrolment(TimestampedModel):
     school_class = models.ForeignKey(
         SchoolClass, on_delete=models.PROTECT, related_name="enrolments"
     )
-    role = models.CharField(max_length=10, choices=EnrolmentRole.choices)
+    role = models.CharField(max_length=16, choices=EnrolmentRole.choices)
     # For teachers: the lead (homeroom) teacher of the class.
     is_primary = models.BooleanField(default=False)
     shusseki_no = models.PositiveSmallIntegerField(_("出席番号"), null=True, blank=True)

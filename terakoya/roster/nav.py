@@ -22,3 +22,15 @@ ITEMS = [
         order=80,
     ),
 ]
+
+# OneRoster import/export (terakoya/roster/views_oneroster.py).
+ITEMS.append(
+    NavItem(
+        "roster:oneroster_home",
+        "名簿の取り込み・書き出し(OneRoster)",
+        "Roster import/export (OneRoster)",
+        frozenset({"school_admin", "board_admin"}),
+        icon="⇅",
+        order=85,
+    )
+)

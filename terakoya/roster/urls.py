@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from terakoya.roster import views
+from terakoya.roster import urls_oneroster, views
 
 app_name = "roster"
 
@@ -25,3 +25,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("roster/people/<uuid:person_uuid>/edit/", views.person_edit, name="person_edit"),
     path("roster/people/<uuid:person_uuid>/retire/", views.person_retire, name="person_retire"),
 ]
+urlpatterns += urls_oneroster.urlpatterns  # OneRoster import/export (roster/oneroster/…)

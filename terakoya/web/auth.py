@@ -12,11 +12,11 @@ from functools import wraps
 from typing import Any, TypeVar, cast, overload
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from terakoya.privacy.gate import Actor, NotFound
 
-F = TypeVar("F", bound=Callable[..., HttpResponse])
+F = TypeVar("F", bound=Callable[..., HttpResponseBase])
 
 
 def request_actor(request: HttpRequest) -> Actor:
@@ -42,7 +42,7 @@ def actor_required(view: Any = None, *, roles: Iterable[str] | None = None) -> A
 
     def decorate(func: F) -> F:
         @wraps(func)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = request_actor(request)

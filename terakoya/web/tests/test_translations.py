@@ -18,7 +18,11 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 def _source_strings() -> set[str]:
     found: set[str] = set()
     for path in PACKAGE.rglob("*.html"):
-        found.update(TEMPLATE_STRING.findall(path.read_text(encoding="utf-8")))
+        # Django escapes "%" in template strings before the catalogue lookup.
+        found.update(
+            text.replace("%", "%%")
+            for text in TEMPLATE_STRING.findall(path.read_text(encoding="utf-8"))
+        )
     for path in PACKAGE.rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
             continue

@@ -1,0 +1,24 @@
+"""Navigation entries of the insights app."""
+
+from __future__ import annotations
+
+from terakoya.web.nav import NavItem
+
+ITEMS = [
+    NavItem(
+        "insights:skill_parameters",
+        "習得モデル",
+        "Mastery model",
+        frozenset({"teacher", "school_admin", "principal", "board_analyst"}),
+        icon="📈",
+        order=60,
+    ),
+    NavItem(
+        "insights:privacy_ledger",
+        "プライバシー予算",
+        "Privacy budget",
+        frozenset({"board_analyst"}),
+        icon="🔒",
+        order=70,
+    ),
+]
