@@ -38,6 +38,7 @@ from terakoya.core import clock
 from terakoya.core.errors import UserError
 from terakoya.courses.codes import code_validate
 from terakoya.courses.models import Course
+from terakoya.courses.selectors import codes_check_table
 from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record
 from terakoya.privacy.guards import check_text, scan
 from terakoya.privacy.models import AuditOutcome
@@ -233,6 +234,8 @@ def questions_import(
     for draft in drafts:
         _draft_guard(draft)
     questions = [_question_from_draft(school, d, fmt) for d in drafts]
+    for question, draft in zip(questions, drafts, strict=True):
+        codes_check_table(question.codes, location=draft.location)
     for question in questions:
         question.save()
     audit_record(

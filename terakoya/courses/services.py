@@ -31,6 +31,7 @@ from terakoya.courses.models import (
     MaterialKind,
     Unit,
 )
+from terakoya.courses.selectors import codes_check_table
 from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record
 from terakoya.privacy.guards import check_text
 from terakoya.privacy.models import AuditOutcome
@@ -110,6 +111,7 @@ def unit_create(
 ) -> Unit:
     _guard(title=title)
     checked = [code_validate(c, location=f"codes[{i}]") for i, c in enumerate(codes)]
+    codes_check_table(checked)
     if position is None:
         position = course.units.count() + 1
     unit = Unit.objects.create(course=course, title=title, codes=checked, position=position)
