@@ -261,7 +261,7 @@ def test_with_the_official_table_imported_an_unknown_code_tag_stops_the_import(w
     curriculum_codes_import(
         source="code,parent,school_type,subject,grade,text\n8220233111000000,,小,社会,3,まち\n".encode()
     )
-    source = "// [tag:8220233119000000]\n::a:: 1+1 {=2 ~3}\n".encode()
+    source = b"// [tag:8220233119000000]\n::a:: 1+1 {=2 ~3}\n"
     with pytest.raises(UserError) as info:
         services.questions_import(school=world.school, source=source, fmt="gift")
     assert info.value.location == "行 2"
