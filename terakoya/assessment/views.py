@@ -80,6 +80,11 @@ def drill_detail(request: HttpRequest, drill_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
+def _feedback_during(drill: Any) -> bool:
+    """Drills tell right or wrong after each answer; tests do not, until they are finished."""
+    return bool(drill.show_feedback) and drill.kind != "test"
+
+
 def _rule_text(rule: dict[str, Any]) -> str:
     rule_ja, rule_en = rule_describe(rule)
     return rule_en if (get_language() or "ja").startswith("en") else rule_ja
@@ -138,12 +143,16 @@ def attempt_question(request: HttpRequest, attempt_uuid: uuid.UUID, slot: int) -
             error = _error_text(exc)
         else:
             nxt = slot + 1 if slot < len(responses) else None
-            if not attempt.drill.show_feedback or attempt.drill.kind == "test":
+            if not _feedback_during(attempt.drill):
                 if nxt is None:
                     return redirect("assessment:question_done", attempt_uuid=attempt.uuid)
                 return redirect("assessment:question", attempt_uuid=attempt.uuid, slot=nxt)
             return redirect(reverse("assessment:question", args=[attempt.uuid, slot]) + "?saved=1")
-    if request.GET.get("saved") and response.answered_at is not None:
+    if (
+        request.GET.get("saved")
+        and response.answered_at is not None
+        and _feedback_during(attempt.drill)
+    ):
         marked = mark(question.qtype, question.spec, response.answer)
         feedback = {
             "correct": marked.correct,

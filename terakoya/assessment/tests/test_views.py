@@ -315,3 +315,18 @@ def test_the_drill_page_shows_how_many_got_each_question_right(world, drill):
     )
     body = page.content.decode()
     assert "<td>たしざん1</td><td>2</td><td>1 (50%)</td>" in body
+
+
+def test_a_test_gives_no_right_or_wrong_until_it_is_finished(world, course, bank):
+    test = services.drill_create(
+        course=course, title="テスト", kind="test", questions=[bank["たしざん1"], bank["しゅと"]]
+    )
+    client = world.client_for(world.learner)
+    client.post(reverse("assessment:drill_start", args=[test.uuid]))
+    attempt = Attempt.objects.get(learner=world.learner, drill=test)
+    url = reverse("assessment:question", args=[attempt.uuid, 1])
+    saved = client.post(url, {"choice": "0"})
+    assert saved.url == reverse("assessment:question", args=[attempt.uuid, 2])
+    peek = client.get(url + "?saved=1").content.decode()
+    assert 'data-testid="feedback"' not in peek
+    assert "せいかい" not in peek
