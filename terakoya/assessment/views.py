@@ -80,6 +80,16 @@ def drill_detail(request: HttpRequest, drill_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
+def _answers_visible(actor: Any, attempt: Any) -> bool:
+    """Correct answers after a drill always; after a test only when no attempt is left."""
+    drill = attempt.drill
+    if drill.kind != "test":
+        return True
+    return drill.max_attempts is not None and len(access.own_attempts(actor, drill)) >= int(
+        drill.max_attempts
+    )
+
+
 def _feedback_during(drill: Any) -> bool:
     """Drills tell right or wrong after each answer; tests do not, until they are finished."""
     return bool(drill.show_feedback) and drill.kind != "test"
@@ -251,7 +261,12 @@ def attempt_result(request: HttpRequest, attempt_uuid: uuid.UUID) -> HttpRespons
     return render(
         request,
         "assessment/attempt_result.html",
-        {"attempt": attempt, "drill": attempt.drill, "rows": _review_rows(attempt)},
+        {
+            "attempt": attempt,
+            "drill": attempt.drill,
+            "rows": _review_rows(attempt),
+            "show_answers": _answers_visible(actor, attempt),
+        },
     )
 
 

@@ -330,3 +330,8 @@ def test_a_test_gives_no_right_or_wrong_until_it_is_finished(world, course, bank
     peek = client.get(url + "?saved=1").content.decode()
     assert 'data-testid="feedback"' not in peek
     assert "せいかい" not in peek
+    client.post(url, {"choice": "1"})
+    client.post(reverse("assessment:question", args=[attempt.uuid, 2]), {"value": "大阪"})
+    client.post(reverse("assessment:attempt_finish", args=[attempt.uuid]))
+    result = client.get(reverse("assessment:attempt", args=[attempt.uuid])).content.decode()
+    assert "東京 / とうきょう / Tokyo" not in result  # no answers while another try is possible
