@@ -246,7 +246,7 @@ LOGGING: dict[str, Any] = {
 
 # Terakoya's own settings.
 TERAKOYA: dict[str, Any] = {
-    # Audit: sign a tree head after this many new entries (and at every audit_verify run).
+    # Audit: sign a tree head after this many new entries (and at every `audit_seal` run).
     "AUDIT_TREE_HEAD_EVERY": 256,
     # Study logs are kept until the end of the school year after the learner leaves (DESIGN §4).
     "STUDY_LOG_RETENTION_YEARS_AFTER_LEAVING": 1,

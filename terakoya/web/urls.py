@@ -8,5 +8,4 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("privacy/notice/", views.privacy_notice, name="privacy_notice"),
 ]

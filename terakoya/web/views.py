@@ -1,11 +1,10 @@
-"""Home pages per role, the privacy notice, and error pages."""
+"""Home pages per role and error pages."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from terakoya.privacy.purposes import DUTY_PURPOSES, OPTIONAL_PURPOSES, PURPOSES
 from terakoya.roster import selectors
 from terakoya.roster.choices import Role
 from terakoya.web.auth import request_actor
@@ -41,19 +40,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "children": children,
             "homeroom": homeroom,
             "young": young,
-        },
-    )
-
-
-def privacy_notice(request: HttpRequest) -> HttpResponse:
-    """How Terakoya uses personal data: every purpose, its legal basis, data, who sees it and
-    how long it is kept (APPI Art. 62). Public: guardians read it before signing in."""
-    return render(
-        request,
-        "web/privacy_notice.html",
-        {
-            "duties": [PURPOSES[p] for p in DUTY_PURPOSES],
-            "optional": [PURPOSES[p] for p in OPTIONAL_PURPOSES],
         },
     )
 
