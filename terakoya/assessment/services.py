@@ -265,6 +265,58 @@ def question_create(
     return question
 
 
+@transaction.atomic
+def question_update_from_source(
+    *, question: Question, source: bytes, fmt: str, actor: AuditActor = SYSTEM
+) -> Question:
+    """Replace a question's content with one question written in GIFT or Moodle XML.
+
+    A question already answered in an attempt is not changed (its answers were marked against
+    this content): add the new version as a new question instead.
+    """
+    if Response.objects.filter(question=question).exists():
+        raise UserError(
+            "この問題はもう解答に使われているため変更できません。新しい問題として追加してください。",
+            "This question has been answered in attempts and cannot be changed; add the new "
+            "version as a new question.",
+            code="question_in_use",
+        )
+    drafts = questions_parse(source=source, fmt=fmt)
+    if len(drafts) != 1:
+        raise UserError(
+            "1問だけを書いてください。", "Write exactly one question.", location="source"
+        )
+    _draft_guard(drafts[0])
+    fresh = _question_from_draft(question.school, drafts[0], fmt)
+    codes_check_table(fresh.codes, location=drafts[0].location)
+    for name in (
+        "qtype",
+        "name",
+        "category",
+        "text",
+        "spec",
+        "general_feedback",
+        "hints",
+        "tags",
+        "codes",
+        "default_mark",
+        "source_format",
+    ):
+        setattr(question, name, getattr(fresh, name))
+    question.save()
+    _audit(actor, "assessment.question.update", question, school=question.school)
+    return question
+
+
+def question_source(question: Question) -> tuple[str, str]:
+    """The question written out for editing: GIFT where GIFT can say it, else Moodle XML."""
+    row = question_as_dict(question)
+    try:
+        return "gift", export_gift([row])
+    except UserError:
+        return "moodlexml", export_moodlexml([row]).decode("utf-8")
+
+
 def question_as_dict(question: Question) -> dict[str, Any]:
     return {
         "qtype": question.qtype,

@@ -346,6 +346,27 @@ def question_export(request: HttpRequest) -> HttpResponse:
 def question_detail(request: HttpRequest, question_uuid: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     question = access.access_question_by_uuid(actor, question_uuid)
+    fmt, source = services.question_source(question)
+    problems: list[str] = []
+    if request.method == "POST":
+        source = request.POST.get("source", "")
+        try:
+            services.question_update_from_source(
+                question=question,
+                source=source.encode("utf-8"),
+                fmt=fmt,
+                actor=actor.audit_actor("teacher"),
+            )
+        except ImportFailed as exc:
+            en = (get_language() or "ja").startswith("en")
+            problems = [
+                f"{p.location}: {p.message_en if en else p.message_ja}" for p in exc.problems
+            ]
+        except UserError as exc:
+            problems = [_error_text(exc)]
+        else:
+            messages.success(request, _("問題を変更しました。"))
+            return redirect("assessment:question_detail", question_uuid=question.uuid)
     shown = present(
         qtype=question.qtype,
         text=question.text,
@@ -363,7 +384,11 @@ def question_detail(request: HttpRequest, question_uuid: uuid.UUID) -> HttpRespo
             "shown": shown,
             "correct_answer": correct_answer_text(question.qtype, question.spec),
             "general": safe_html(question.general_feedback),
+            "source": source,
+            "source_format": "GIFT" if fmt == "gift" else "Moodle XML",
+            "problems": problems,
         },
+        status=400 if problems else 200,
     )
 
 

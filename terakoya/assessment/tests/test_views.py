@@ -139,6 +139,11 @@ def _endpoints(drill, attempt, question):
                 "assessment:question_detail",
             ),
             (
+                "post",
+                reverse("assessment:question_detail", args=[question.uuid]),
+                "assessment:question_detail",
+            ),
+            (
                 "get",
                 reverse("assessment:marking_drill", args=[drill.uuid]),
                 "assessment:marking_drill",
@@ -335,3 +340,36 @@ def test_a_test_gives_no_right_or_wrong_until_it_is_finished(world, course, bank
     client.post(reverse("assessment:attempt_finish", args=[attempt.uuid]))
     result = client.get(reverse("assessment:attempt", args=[attempt.uuid])).content.decode()
     assert "東京 / とうきょう / Tokyo" not in result  # no answers while another try is possible
+
+
+def test_a_teacher_edits_an_unused_question_in_gift_and_not_a_used_one(world, bank, drill):
+    teacher = world.client_for(world.subject_teacher)
+    moon = bank["つき"]
+    url = reverse("assessment:question_detail", args=[moon.uuid])
+    page = teacher.get(url).content.decode()
+    assert "::つき::" in page  # its GIFT source, ready to edit
+    bad = teacher.post(url, {"source": "::つき:: {#x}"})
+    assert bad.status_code == 400
+    assert "行 1: " in bad.content.decode()
+    ok = teacher.post(url, {"source": "::つき:: つきは じぶんで ひかる。 {FALSE#ちがうよ#そう!}"})
+    assert ok.status_code == 302
+    moon.refresh_from_db()
+    assert moon.text == "つきは じぶんで ひかる。"
+    assert moon.spec["feedback_false"] == "そう!"
+    # Ordering cannot be written in GIFT: its source is Moodle XML.
+    order = services.questions_import(
+        school=world.school, source=(FIXTURES / "every_type.xml").read_bytes(), fmt="moodlexml"
+    )[6]
+    assert '<question type="ordering">' in teacher.get(
+        reverse("assessment:question_detail", args=[order.uuid])
+    ).content.decode().replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    # A question that has been answered stays as it was.
+    attempt = services.attempt_start(drill=drill, learner=world.learner, actor=SYSTEM)
+    services.response_save(attempt=attempt, slot=1, answer=0, actor=SYSTEM)
+    used = bank["たしざん1"]
+    refused = teacher.post(
+        reverse("assessment:question_detail", args=[used.uuid]), {"source": "::x:: y {=1 ~2}"}
+    )
+    assert refused.status_code == 400
+    used.refresh_from_db()
+    assert used.name == "たしざん1"
