@@ -242,6 +242,7 @@ def _review_rows(attempt: Any) -> list[dict[str, Any]]:
                 "points": None
                 if response.fraction is None
                 else response.fraction * response.max_mark,
+                "unanswered": response.answer is None,
                 "correct": None if response.fraction is None else response.fraction >= 1 - 1e-6,
                 "grader_info": q.spec.get("grader_info", "") if q.qtype == "essay" else "",
             }

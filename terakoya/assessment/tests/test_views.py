@@ -373,3 +373,12 @@ def test_a_teacher_edits_an_unused_question_in_gift_and_not_a_used_one(world, ba
     assert refused.status_code == 400
     used.refresh_from_db()
     assert used.name == "たしざん1"
+
+
+def test_unanswered_questions_are_shown_as_unanswered_not_as_waiting(world, drill):
+    attempt = services.attempt_start(drill=drill, learner=world.learner, actor=SYSTEM)
+    services.attempt_finish(attempt=attempt, actor=SYSTEM)
+    body = world.client_for(world.learner).get(reverse("assessment:attempt", args=[attempt.uuid]))
+    text = body.content.decode()
+    assert text.count("こたえて いない") == 4
+    assert "先生が みています" not in text
