@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
-from terakoya.assessment.models import Attempt, Drill, Question, Response
+from terakoya.assessment.models import Attempt, AttemptState, Drill, Question, Response
 from terakoya.core import clock
 from terakoya.privacy.audit import audit_record_many
 from terakoya.privacy.categories import DataCategory as C
@@ -89,6 +89,10 @@ def scope_teacher_drills(actor: Actor) -> QuerySet[Drill]:
     return (
         Drill.objects.filter(course__school_class__in=teaching_classes(actor))
         .select_related("course", "course__school_class")
+        .annotate(
+            to_mark=Count("attempts", filter=Q(attempts__state=AttemptState.NEEDS_MARKING)),
+            attempt_count=Count("attempts"),
+        )
         .order_by("-created_at")
     )
 
@@ -234,3 +238,51 @@ def drill_questions_count(drill: Drill) -> int:
 def school_by_code(code: str) -> School | None:
     """A school by its 学校コード (for management commands run by an operator)."""
     return School.objects.filter(code=code.strip()).first()
+
+
+def first_school() -> School | None:
+    """The first school (by creation), for commands run without --school."""
+    return School.objects.order_by("id").first()
+
+
+@dataclass
+class QuestionStat:
+    name: str
+    qtype: str
+    answered: int
+    correct: int
+    mean_fraction: float | None
+
+    @property
+    def correct_percent(self) -> int | None:
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+
+def drill_question_stats(drill: Drill) -> list[QuestionStat]:
+    """Per question of a drill (from :func:`access_drill_for_teacher`): how many answered, how
+    many fully correct, the mean mark — counts only, to find the difficult questions."""
+    rows = (
+        Response.objects.filter(attempt__drill=drill, answered_at__isnull=False)
+        .values("question_id", "question__name", "question__qtype")
+        .annotate(
+            answered=Count("id"),
+            correct=Count("id", filter=Q(fraction__gte=1 - 1e-6)),
+            mean=Avg("fraction"),
+        )
+        .order_by("question_id")
+    )
+    return [
+        QuestionStat(
+            name=r["question__name"],
+            qtype=r["question__qtype"],
+            answered=r["answered"],
+            correct=r["correct"],
+            mean_fraction=r["mean"],
+        )
+        for r in rows
+    ]
+
+
+def school_questions(school: School) -> list[Question]:
+    """Every question of a school's bank (for an operator's export command)."""
+    return list(Question.objects.filter(school=school).order_by("category", "id"))

@@ -6,22 +6,17 @@ own transaction, so a learning event and its statement are stored together or no
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from terakoya.records.services import statement_store
 
 
 def learning_event_record(*, statement: dict[str, Any], school: Any) -> None:
     """Store one learning-event statement in the school's LRS, in the caller's transaction.
 
-    Goes through the LRS's single write path, ``terakoya.records.services.statement_store``
-    (validation, guards, learner resolution, audit). Until that service is on main this
-    records nothing (docs/decisions/0142-xapi-learning-events.md).
+    Goes through the LRS's single write path (validation, My Number and prohibited-category
+    guards, learner resolution, audit) with Terakoya's own authority and the duty purpose
+    ``instruction`` (docs/decisions/0142-xapi-learning-events.md). A refusal raises the LRS's
+    ``XapiError`` (a ``UserError``) and rolls the learning event back with it.
     """
-    try:
-        lrs = importlib.import_module("terakoya.records.services")
-    except ImportError:  # the LRS's service module is not on main yet
-        return
-    store = getattr(lrs, "statement_store", None)
-    if store is None:
-        return
-    store(school=school, statements=[statement])
+    statement_store(school=school, statements=[statement])

@@ -17,7 +17,7 @@ ALLOWED = frozenset(
     {"ruby", "rt", "rp", "rb", "b", "strong", "i", "em", "u", "br", "p", "sub", "sup"}
 )
 _VOID = frozenset({"br"})
-_AOZORA = re.compile(r"[｜|]([^｜|《》\n]+)《([^《》\n]+)》")
+AOZORA = re.compile(r"[｜|]([^｜|《》\n]+)《([^《》\n]+)》")
 
 
 class _Cleaner(HTMLParser):
@@ -50,7 +50,7 @@ class _Cleaner(HTMLParser):
 def safe_html(text: str) -> SafeString:
     """Return ``text`` as HTML that can only contain the allowed tags (no attributes)."""
     cleaner = _Cleaner()
-    cleaner.feed(_AOZORA.sub(r"<ruby>\1<rt>\2</rt></ruby>", text or ""))
+    cleaner.feed(AOZORA.sub(r"<ruby>\1<rt>\2</rt></ruby>", text or ""))
     cleaner.close()
     return mark_safe(cleaner.result())  # noqa: S308  built from escaped data and fixed tags
 

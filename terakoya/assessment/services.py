@@ -38,6 +38,7 @@ from terakoya.core import clock
 from terakoya.core.errors import UserError
 from terakoya.courses.codes import code_validate
 from terakoya.courses.models import Course
+from terakoya.courses.selectors import codes_check_table
 from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record
 from terakoya.privacy.guards import check_text, scan
 from terakoya.privacy.models import AuditOutcome
@@ -233,6 +234,8 @@ def questions_import(
     for draft in drafts:
         _draft_guard(draft)
     questions = [_question_from_draft(school, d, fmt) for d in drafts]
+    for question, draft in zip(questions, drafts, strict=True):
+        codes_check_table(question.codes, location=draft.location)
     for question in questions:
         question.save()
     audit_record(
@@ -260,6 +263,58 @@ def question_create(
     question.save()
     _audit(actor, "assessment.question.create", question, school=school)
     return question
+
+
+@transaction.atomic
+def question_update_from_source(
+    *, question: Question, source: bytes, fmt: str, actor: AuditActor = SYSTEM
+) -> Question:
+    """Replace a question's content with one question written in GIFT or Moodle XML.
+
+    A question already answered in an attempt is not changed (its answers were marked against
+    this content): add the new version as a new question instead.
+    """
+    if Response.objects.filter(question=question).exists():
+        raise UserError(
+            "この問題はもう解答に使われているため変更できません。新しい問題として追加してください。",
+            "This question has been answered in attempts and cannot be changed; add the new "
+            "version as a new question.",
+            code="question_in_use",
+        )
+    drafts = questions_parse(source=source, fmt=fmt)
+    if len(drafts) != 1:
+        raise UserError(
+            "1問だけを書いてください。", "Write exactly one question.", location="source"
+        )
+    _draft_guard(drafts[0])
+    fresh = _question_from_draft(question.school, drafts[0], fmt)
+    codes_check_table(fresh.codes, location=drafts[0].location)
+    for name in (
+        "qtype",
+        "name",
+        "category",
+        "text",
+        "spec",
+        "general_feedback",
+        "hints",
+        "tags",
+        "codes",
+        "default_mark",
+        "source_format",
+    ):
+        setattr(question, name, getattr(fresh, name))
+    question.save()
+    _audit(actor, "assessment.question.update", question, school=question.school)
+    return question
+
+
+def question_source(question: Question) -> tuple[str, str]:
+    """The question written out for editing: GIFT where GIFT can say it, else Moodle XML."""
+    row = question_as_dict(question)
+    try:
+        return "gift", export_gift([row])
+    except UserError:
+        return "moodlexml", export_moodlexml([row]).decode("utf-8")
 
 
 def question_as_dict(question: Question) -> dict[str, Any]:
@@ -374,7 +429,7 @@ def _choose_questions(drill: Drill, seed: int) -> list[Question]:
         pool = drill_pool(drill)
         if not pool:
             raise UserError(
-                "このドリルに出せる問題がありません。先生に知らせてください。",
+                "この ドリルには まだ もんだいが ないよ。先生に つたえてね。",
                 "This drill has no questions to ask yet; please tell your teacher.",
             )
         return random.Random(seed).sample(pool, min(drill.pool_size, len(pool)))  # noqa: S311
@@ -529,7 +584,7 @@ def response_save(
     )
     if response is None:
         raise UserError(
-            "その問題はありません。", "No such question in this attempt.", location="slot"
+            "その もんだいは ないよ。", "No such question in this attempt.", location="slot"
         )
     scan(answer, location="answer")
     question = response.question

@@ -80,6 +80,21 @@ def drill_detail(request: HttpRequest, drill_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
+def _answers_visible(actor: Any, attempt: Any) -> bool:
+    """Correct answers after a drill always; after a test only when no attempt is left."""
+    drill = attempt.drill
+    if drill.kind != "test":
+        return True
+    return drill.max_attempts is not None and len(access.own_attempts(actor, drill)) >= int(
+        drill.max_attempts
+    )
+
+
+def _feedback_during(drill: Any) -> bool:
+    """Drills tell right or wrong after each answer; tests do not, until they are finished."""
+    return bool(drill.show_feedback) and drill.kind != "test"
+
+
 def _rule_text(rule: dict[str, Any]) -> str:
     rule_ja, rule_en = rule_describe(rule)
     return rule_en if (get_language() or "ja").startswith("en") else rule_ja
@@ -138,12 +153,16 @@ def attempt_question(request: HttpRequest, attempt_uuid: uuid.UUID, slot: int) -
             error = _error_text(exc)
         else:
             nxt = slot + 1 if slot < len(responses) else None
-            if not attempt.drill.show_feedback or attempt.drill.kind == "test":
+            if not _feedback_during(attempt.drill):
                 if nxt is None:
                     return redirect("assessment:question_done", attempt_uuid=attempt.uuid)
                 return redirect("assessment:question", attempt_uuid=attempt.uuid, slot=nxt)
             return redirect(reverse("assessment:question", args=[attempt.uuid, slot]) + "?saved=1")
-    if request.GET.get("saved") and response.answered_at is not None:
+    if (
+        request.GET.get("saved")
+        and response.answered_at is not None
+        and _feedback_during(attempt.drill)
+    ):
         marked = mark(question.qtype, question.spec, response.answer)
         feedback = {
             "correct": marked.correct,
@@ -223,6 +242,7 @@ def _review_rows(attempt: Any) -> list[dict[str, Any]]:
                 "points": None
                 if response.fraction is None
                 else response.fraction * response.max_mark,
+                "unanswered": response.answer is None,
                 "correct": None if response.fraction is None else response.fraction >= 1 - 1e-6,
                 "grader_info": q.spec.get("grader_info", "") if q.qtype == "essay" else "",
             }
@@ -242,7 +262,12 @@ def attempt_result(request: HttpRequest, attempt_uuid: uuid.UUID) -> HttpRespons
     return render(
         request,
         "assessment/attempt_result.html",
-        {"attempt": attempt, "drill": attempt.drill, "rows": _review_rows(attempt)},
+        {
+            "attempt": attempt,
+            "drill": attempt.drill,
+            "rows": _review_rows(attempt),
+            "show_answers": _answers_visible(actor, attempt),
+        },
     )
 
 
@@ -254,16 +279,21 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     school = access.access_bank_school(actor)
     problems: list[str] = []
+    typed = request.POST.get("gift_text", "")
     if request.method == "POST":
         upload = request.FILES.get("file")
         fmt = request.POST.get("format", "")
-        if upload is None:
+        source: bytes | None = upload.read() if upload is not None else None
+        if typed.strip():
+            # Questions typed on the page are GIFT text; same parser, same errors by line.
+            source, fmt = typed.encode("utf-8"), "gift"
+        if source is None:
             problems = [_("ファイルを選んでください。")]
         else:
             try:
                 imported = services.questions_import(
                     school=school,
-                    source=upload.read(),
+                    source=source,
                     fmt=fmt,
                     actor=actor.audit_actor("teacher"),
                 )
@@ -285,7 +315,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessment/bank.html",
-        {"school": school, "questions": questions, "problems": problems},
+        {"school": school, "questions": questions, "problems": problems, "typed": typed},
         status=400 if problems else 200,
     )
 
@@ -317,6 +347,27 @@ def question_export(request: HttpRequest) -> HttpResponse:
 def question_detail(request: HttpRequest, question_uuid: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     question = access.access_question_by_uuid(actor, question_uuid)
+    fmt, source = services.question_source(question)
+    problems: list[str] = []
+    if request.method == "POST":
+        source = request.POST.get("source", "")
+        try:
+            services.question_update_from_source(
+                question=question,
+                source=source.encode("utf-8"),
+                fmt=fmt,
+                actor=actor.audit_actor("teacher"),
+            )
+        except ImportFailed as exc:
+            en = (get_language() or "ja").startswith("en")
+            problems = [
+                f"{p.location}: {p.message_en if en else p.message_ja}" for p in exc.problems
+            ]
+        except UserError as exc:
+            problems = [_error_text(exc)]
+        else:
+            messages.success(request, _("問題を変更しました。"))
+            return redirect("assessment:question_detail", question_uuid=question.uuid)
     shown = present(
         qtype=question.qtype,
         text=question.text,
@@ -334,7 +385,11 @@ def question_detail(request: HttpRequest, question_uuid: uuid.UUID) -> HttpRespo
             "shown": shown,
             "correct_answer": correct_answer_text(question.qtype, question.spec),
             "general": safe_html(question.general_feedback),
+            "source": source,
+            "source_format": "GIFT" if fmt == "gift" else "Moodle XML",
+            "problems": problems,
         },
+        status=400 if problems else 200,
     )
 
 
@@ -353,7 +408,10 @@ def marking_drill(request: HttpRequest, drill_uuid: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     drill = access.access_drill_for_teacher(actor, drill_uuid)
     rows = access.scope_drill_attempts(actor, drill)
-    return render(request, "assessment/marking_drill.html", {"drill": drill, "rows": rows})
+    stats = access.drill_question_stats(drill)
+    return render(
+        request, "assessment/marking_drill.html", {"drill": drill, "rows": rows, "stats": stats}
+    )
 
 
 @teacher_view

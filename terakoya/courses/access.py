@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from terakoya.assessment.models import Attempt, AttemptState
 from terakoya.core import clock
 from terakoya.courses.models import Assignment, Course, CurriculumCode, Material, Unit
 from terakoya.privacy.gate import Actor, NotFound, teaching_classes
@@ -103,6 +104,7 @@ class TodayItem:
     target_uuid: uuid.UUID
     due_at: dt.datetime | None
     overdue: bool
+    done: bool = False
 
 
 def learner_today(actor: Actor, *, at: dt.datetime | None = None) -> list[TodayItem]:
@@ -123,11 +125,23 @@ def learner_today(actor: Actor, *, at: dt.datetime | None = None) -> list[TodayI
         .select_related("material", "drill", "course")
         .distinct()
     )
+    finished = set(
+        Attempt.objects.filter(learner=actor.person)
+        .exclude(state=AttemptState.IN_PROGRESS)
+        .values_list("drill_id", flat=True)
+    )
     items = []
     for a in assignments:
         if a.drill is not None:
             items.append(
-                TodayItem(a, "drill", a.drill.uuid, a.due_at, bool(a.due_at and a.due_at < now))
+                TodayItem(
+                    a,
+                    "drill",
+                    a.drill.uuid,
+                    a.due_at,
+                    bool(a.due_at and a.due_at < now) and a.drill_id not in finished,
+                    done=a.drill_id in finished,
+                )
             )
         elif a.material is not None:
             items.append(

@@ -31,6 +31,7 @@ from terakoya.courses.models import (
     MaterialKind,
     Unit,
 )
+from terakoya.courses.selectors import codes_check_table
 from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record
 from terakoya.privacy.guards import check_text
 from terakoya.privacy.models import AuditOutcome
@@ -110,6 +111,7 @@ def unit_create(
 ) -> Unit:
     _guard(title=title)
     checked = [code_validate(c, location=f"codes[{i}]") for i, c in enumerate(codes)]
+    codes_check_table(checked)
     if position is None:
         position = course.units.count() + 1
     unit = Unit.objects.create(course=course, title=title, codes=checked, position=position)
@@ -240,6 +242,13 @@ def assignment_create(
         raise UserError(
             "教材かドリルのどちらか1つを選んでください。",
             "Choose either a material or a drill.",
+            location="task",
+        )
+    task_course = material.course_id if material is not None else drill.course_id  # type: ignore[union-attr]
+    if task_course != course.pk:
+        raise UserError(
+            "ほかのコースの教材・ドリルは配れません。",
+            "The material or drill belongs to another course.",
             location="task",
         )
     if due_at is not None and due_at < open_at:

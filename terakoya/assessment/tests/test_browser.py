@@ -140,3 +140,52 @@ def test_a_teacher_marks_an_essay_and_the_learner_sees_the_feedback(
     assert "たのしそうだね。" in page.get_by_test_id("teacher-feedback").inner_text()
     screenshot(page, "drill-07-feedback-seen")
     context.close()
+
+
+def test_ordering_multiple_choice_numeric_and_cloze_gaps_on_a_tablet(
+    world, course, browser, live_server
+):
+    from .conftest import FIXTURES
+
+    bank = {
+        q.name: q
+        for q in services.questions_import(
+            school=world.school, source=(FIXTURES / "every_type.xml").read_bytes(), fmt="moodlexml"
+        )
+    }
+    drill = services.drill_create(
+        course=course,
+        title="｜理科《りか》の ドリル",
+        questions=[bank["チョウの 一生"], bank["植物"], bank["温度"], bank["あなうめ"]],
+    )
+    context, page = _sign_in(browser, live_server, "learner")
+    page.goto(f"{live_server.url}/drills/{drill.uuid}/")
+    page.get_by_test_id("start").click()
+    items = ["たまご", "よう虫", "さなぎ", "せい虫"]
+    for position, item in enumerate(items, start=1):
+        index = items.index(item)
+        page.select_option(f"select[name=pos_{index}]", str(position))
+    screenshot(page, "drill-10-ordering")
+    page.get_by_test_id("answer").click()
+    assert "せいかい!" in page.get_by_test_id("feedback").inner_text()
+    page.get_by_test_id("next").click()
+    page.locator("label.choice", has_text="ひまわり").click()
+    page.locator("label.choice", has_text="ホウセンカ").click()
+    page.get_by_test_id("answer").click()
+    assert "せいかい!" in page.get_by_test_id("feedback").inner_text()
+    page.get_by_test_id("next").click()
+    page.fill("input[name=value]", "０")  # a full-width digit from a Japanese keyboard
+    page.get_by_test_id("answer").click()
+    assert "せいかい!" in page.get_by_test_id("feedback").inner_text()
+    page.get_by_test_id("next").click()
+    page.fill("input[name=gap_0]", "6")
+    page.select_option("select[name=gap_1]", label="3つ")
+    page.fill("input[name=gap_2]", "ようちゅう")
+    screenshot(page, "drill-11-cloze")
+    page.get_by_test_id("answer").click()
+    assert "せいかい!" in page.get_by_test_id("feedback").inner_text()
+    page.get_by_test_id("next").click()
+    page.get_by_test_id("finish").click()
+    assert page.get_by_test_id("score").inner_text() == "4 / 4"
+    assert page.locator("h1 ruby rt").first.inner_text() == "りか"
+    context.close()

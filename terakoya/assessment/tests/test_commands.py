@@ -55,3 +55,36 @@ def test_questions_import_command_refuses_an_unknown_school(db):
             "--school",
             "B100000000000",
         )
+
+
+def test_without_school_the_first_school_is_used(world):
+    out = io.StringIO()
+    call_command(
+        "questions_import", str(FIXTURES / "every_type.gift"), "--format", "gift", stdout=out
+    )
+    assert f"into {world.school.name}" in out.getvalue()
+
+
+def test_questions_export_command_writes_a_file_that_imports_again(world, tmp_path):
+    call_command(
+        "questions_import",
+        str(FIXTURES / "every_type.xml"),
+        "--format",
+        "moodlexml",
+        stdout=io.StringIO(),
+    )
+    target = tmp_path / "out.xml"
+    call_command("questions_export", "--format", "moodlexml", "-o", str(target))
+    call_command(
+        "questions_import",
+        str(target),
+        "--format",
+        "moodlexml",
+        "--school",
+        world.other_school.code,
+        stdout=io.StringIO(),
+    )
+    mine = list(Question.objects.filter(school=world.school).values_list("name", "spec"))
+    theirs = list(Question.objects.filter(school=world.other_school).values_list("name", "spec"))
+    assert theirs == mine
+    assert len(mine) == 9

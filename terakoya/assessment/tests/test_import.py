@@ -252,3 +252,17 @@ def test_qti_unsupported_interaction_is_named_and_nothing_is_imported(world):
         services.questions_import(school=world.school, source=xml, fmt="qti")
     assert str(info.value.problems[0]).startswith("item 「match」 <matchInteraction>: ")
     assert Question.objects.count() == 0
+
+
+def test_with_the_official_table_imported_an_unknown_code_tag_stops_the_import(world):
+    from terakoya.core.errors import UserError
+    from terakoya.courses.services import curriculum_codes_import
+
+    curriculum_codes_import(
+        source="code,parent,school_type,subject,grade,text\n8220233111000000,,小,社会,3,まち\n".encode()
+    )
+    source = b"// [tag:8220233119000000]\n::a:: 1+1 {=2 ~3}\n"
+    with pytest.raises(UserError) as info:
+        services.questions_import(school=world.school, source=source, fmt="gift")
+    assert info.value.location == "行 2"
+    assert Question.objects.count() == 0

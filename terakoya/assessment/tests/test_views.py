@@ -139,6 +139,11 @@ def _endpoints(drill, attempt, question):
                 "assessment:question_detail",
             ),
             (
+                "post",
+                reverse("assessment:question_detail", args=[question.uuid]),
+                "assessment:question_detail",
+            ),
+            (
                 "get",
                 reverse("assessment:marking_drill", args=[drill.uuid]),
                 "assessment:marking_drill",
@@ -282,3 +287,98 @@ def test_a_teacher_creates_a_drill_with_a_mastery_rule_from_the_course_page(worl
     assert created.time_limit_seconds == 600
     assert created.rubric == [{"name": "ていねいさ", "levels": ["A", "B", "C"]}]
     assert [i.question.name for i in created.items.all()] == ["たしざん1", "しゅと"]
+
+
+def test_the_marking_page_counts_attempts_waiting_for_the_teacher(world, drill):
+    attempt = services.attempt_start(drill=drill, learner=world.learner, actor=SYSTEM)
+    services.response_save(attempt=attempt, slot=4, answer="うみ", actor=SYSTEM)
+    services.attempt_finish(attempt=attempt, actor=SYSTEM)
+    body = (
+        world.client_for(world.subject_teacher).get(reverse("assessment:marking")).content.decode()
+    )
+    assert 'data-testid="to-mark">1<' in body
+
+
+def test_a_teacher_writes_questions_in_gift_on_the_page(world):
+    teacher = world.client_for(world.subject_teacher)
+    bad = teacher.post(reverse("assessment:bank"), {"gift_text": "::a:: 1+1 {=2 ~3}\n\n::b:: {#x}"})
+    assert bad.status_code == 400
+    assert "行 3: " in bad.content.decode()
+    assert "::b:: {#x}" in bad.content.decode()  # what was typed is kept for fixing
+    good = teacher.post(reverse("assessment:bank"), {"gift_text": "::a:: ｜漢字《かんじ》 {=2 ~3}"})
+    assert good.status_code == 302
+    assert Question.objects.get(school=world.school).text == "｜漢字《かんじ》"
+
+
+def test_the_drill_page_shows_how_many_got_each_question_right(world, drill):
+    for learner, answer in [(world.learner, 0), (world.classmate, 1)]:
+        attempt = services.attempt_start(drill=drill, learner=learner, actor=SYSTEM)
+        services.response_save(attempt=attempt, slot=1, answer=answer, actor=SYSTEM)
+        services.attempt_finish(attempt=attempt, actor=SYSTEM)
+    page = world.client_for(world.subject_teacher).get(
+        reverse("assessment:marking_drill", args=[drill.uuid])
+    )
+    body = page.content.decode()
+    assert "<td>たしざん1</td><td>2</td><td>1 (50%)</td>" in body
+
+
+def test_a_test_gives_no_right_or_wrong_until_it_is_finished(world, course, bank):
+    test = services.drill_create(
+        course=course, title="テスト", kind="test", questions=[bank["たしざん1"], bank["しゅと"]]
+    )
+    client = world.client_for(world.learner)
+    client.post(reverse("assessment:drill_start", args=[test.uuid]))
+    attempt = Attempt.objects.get(learner=world.learner, drill=test)
+    url = reverse("assessment:question", args=[attempt.uuid, 1])
+    saved = client.post(url, {"choice": "0"})
+    assert saved.url == reverse("assessment:question", args=[attempt.uuid, 2])
+    peek = client.get(url + "?saved=1").content.decode()
+    assert 'data-testid="feedback"' not in peek
+    assert "せいかい" not in peek
+    client.post(url, {"choice": "1"})
+    client.post(reverse("assessment:question", args=[attempt.uuid, 2]), {"value": "大阪"})
+    client.post(reverse("assessment:attempt_finish", args=[attempt.uuid]))
+    result = client.get(reverse("assessment:attempt", args=[attempt.uuid])).content.decode()
+    assert "東京 / とうきょう / Tokyo" not in result  # no answers while another try is possible
+
+
+def test_a_teacher_edits_an_unused_question_in_gift_and_not_a_used_one(world, bank, drill):
+    teacher = world.client_for(world.subject_teacher)
+    moon = bank["つき"]
+    url = reverse("assessment:question_detail", args=[moon.uuid])
+    page = teacher.get(url).content.decode()
+    assert "::つき::" in page  # its GIFT source, ready to edit
+    bad = teacher.post(url, {"source": "::つき:: {#x}"})
+    assert bad.status_code == 400
+    assert "行 1: " in bad.content.decode()
+    ok = teacher.post(url, {"source": "::つき:: つきは じぶんで ひかる。 {FALSE#ちがうよ#そう!}"})
+    assert ok.status_code == 302
+    moon.refresh_from_db()
+    assert moon.text == "つきは じぶんで ひかる。"
+    assert moon.spec["feedback_false"] == "そう!"
+    # Ordering cannot be written in GIFT: its source is Moodle XML.
+    order = services.questions_import(
+        school=world.school, source=(FIXTURES / "every_type.xml").read_bytes(), fmt="moodlexml"
+    )[6]
+    assert '<question type="ordering">' in teacher.get(
+        reverse("assessment:question_detail", args=[order.uuid])
+    ).content.decode().replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    # A question that has been answered stays as it was.
+    attempt = services.attempt_start(drill=drill, learner=world.learner, actor=SYSTEM)
+    services.response_save(attempt=attempt, slot=1, answer=0, actor=SYSTEM)
+    used = bank["たしざん1"]
+    refused = teacher.post(
+        reverse("assessment:question_detail", args=[used.uuid]), {"source": "::x:: y {=1 ~2}"}
+    )
+    assert refused.status_code == 400
+    used.refresh_from_db()
+    assert used.name == "たしざん1"
+
+
+def test_unanswered_questions_are_shown_as_unanswered_not_as_waiting(world, drill):
+    attempt = services.attempt_start(drill=drill, learner=world.learner, actor=SYSTEM)
+    services.attempt_finish(attempt=attempt, actor=SYSTEM)
+    body = world.client_for(world.learner).get(reverse("assessment:attempt", args=[attempt.uuid]))
+    text = body.content.decode()
+    assert text.count("こたえて いない") == 4
+    assert "先生が みています" not in text

@@ -72,3 +72,14 @@ def test_a_bad_row_names_row_and_column_and_imports_nothing(db, tmp_path):
     with pytest.raises(CommandError, match="行 4 列 code"):
         call_command("curriculum_codes_import", str(path))
     assert CurriculumCode.objects.count() == 0
+
+
+def test_once_the_official_table_is_imported_unknown_codes_of_its_subjects_are_refused(world):
+    course = services.course_create(school_class=world.homeroom, subject="社会")
+    services.curriculum_codes_import(source=CSV.encode())
+    services.unit_create(course=course, title="まち", codes=["8220233111000000"])
+    with pytest.raises(UserError) as info:
+        services.unit_create(course=course, title="?", codes=["8220233119000000"])
+    assert "公式のコード表にありません" in info.value.message_ja
+    # Subjects the table does not cover are still checked by structure only.
+    services.unit_create(course=course, title="理科", codes=["8240233111000000"])

@@ -169,3 +169,41 @@ def test_a_teacher_sees_the_course_page_with_its_forms(world, course):
     body = page.content.decode()
     assert "単元を追加" in body
     assert "山田 花子" in body  # the class's learners, for individual assignments
+
+
+def test_an_assignment_to_a_group_reaches_its_members_only(world, course):
+    from terakoya.privacy.audit import SYSTEM
+    from terakoya.roster.services import group_save
+
+    group = group_save(
+        school_class=world.subject_class, name="はん1", members=[world.classmate], actor=SYSTEM
+    )
+    page = services.material_create(
+        course=course, kind="link", title="どうが", url="https://example.org/v"
+    )
+    services.assignment_create(
+        course=course, title="はんの かだい", material=page, target_group=group, open_at=clock.now()
+    )
+    assert (
+        "はんの かだい"
+        in world.client_for(world.classmate).get(reverse("courses:today")).content.decode()
+    )
+    assert (
+        "はんの かだい"
+        not in world.client_for(world.learner).get(reverse("courses:today")).content.decode()
+    )
+    other = services.course_create(school_class=world.homeroom, subject="国語")
+    with pytest.raises(UserError):
+        services.assignment_create(
+            course=other, title="x", material=page, target_group=group, open_at=clock.now()
+        )
+
+
+def test_a_material_of_another_course_cannot_be_assigned(world, course):
+    page = services.material_create(course=course, kind="page", title="よむ", body="本文")
+    other = services.course_create(school_class=world.homeroom, subject="国語")
+    with pytest.raises(UserError) as info:
+        services.assignment_create(
+            course=other, title="x", material=page, target_class=world.homeroom, open_at=clock.now()
+        )
+    assert info.value.location == "task"

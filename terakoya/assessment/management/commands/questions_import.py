@@ -8,22 +8,24 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from terakoya.assessment import services
-from terakoya.assessment.access import school_by_code
+from terakoya.assessment.access import first_school, school_by_code
 from terakoya.assessment.interchange import FORMATS, ImportFailed
 from terakoya.core.errors import UserError
 from terakoya.privacy.audit import AuditActor
 
 
 class Command(BaseCommand):
-    help = "Import questions: questions_import PATH --format gift|moodlexml|qti --school CODE"
+    help = "Import questions: questions_import PATH --format gift|moodlexml|qti [--school CODE]"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path")
         parser.add_argument("--format", required=True, choices=FORMATS)
-        parser.add_argument("--school", required=True, help="学校コード (13 characters)")
+        parser.add_argument(
+            "--school", help="学校コード (13 characters; default: the first school)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        school = school_by_code(options["school"])
+        school = school_by_code(options["school"]) if options["school"] else first_school()
         if school is None:
             raise CommandError(
                 f"学校コード {options['school']} の学校がありません / no such school"
