@@ -74,7 +74,7 @@ CHECKS = """
   const out = {h1: document.querySelectorAll('h1').length, lang: document.documentElement.lang,
     width: document.documentElement.scrollWidth, small: [], unlabelled: [], unnamed: [],
     chrome: []};
-  const controls = 'a[href], button, input:not([type=hidden]), select, textarea';
+  const controls = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
   for (const el of main.querySelectorAll(controls)) {
     if (!shown(el)) continue;
     if (el.type === 'checkbox' || el.type === 'radio') continue;  // the label is the target
@@ -108,6 +108,7 @@ CHECKS = """
 }
 """
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+GLOSS = re.compile(r"(?<=[A-Za-z]) \([^()]*\)")
 
 
 def _data_names(world: World) -> list[str]:
@@ -123,6 +124,7 @@ def _data_names(world: World) -> list[str]:
             "given_name",
             "family_name_kana",
             "given_name_kana",
+            "title",
         ):
             text = getattr(value, attribute, None)
             if isinstance(text, str) and text:
@@ -130,13 +132,42 @@ def _data_names(world: World) -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
-def _pages_for(role: str) -> list[tuple[str, str]]:
-    """(slug, url) for the home page and every in-scope menu entry the role sees."""
+def _second_level(role: str, world: World) -> list[tuple[str, str]]:
+    """Pages one step below the menu (a class, a learner, a person): each needs a way back."""
+    klass, learner = world.homeroom.uuid, world.learner.uuid
+    pages = {
+        "guardian": [("learner-detail", f"/roster/learners/{learner}/")],
+        "homeroom": [
+            ("class-detail", f"/roster/classes/{klass}/"),
+            ("learner-detail", f"/roster/learners/{learner}/"),
+            ("class-sign-in", f"/accounts/classes/{klass}/sign-in/"),
+            ("register", f"/attendance/classes/{klass}/register/"),
+            ("class-observation", f"/attendance/classes/{klass}/observation/"),
+            ("summary", f"/attendance/classes/{klass}/summary/"),
+            ("guidance-learner", f"/guidance/learners/{learner}/"),
+            ("group-new", f"/roster/classes/{klass}/groups/new/"),
+        ],
+        "nurse": [
+            ("health-learner", f"/attendance/health/learners/{learner}/"),
+            ("health-edit", f"/attendance/health/learners/{learner}/edit/"),
+        ],
+        "admin": [
+            ("person-detail", f"/roster/people/{learner}/"),
+            ("person-edit", f"/roster/people/{learner}/edit/"),
+            ("person-new", "/roster/people/new/learner/"),
+        ],
+    }
+    return pages.get(role, [])
+
+
+def _pages_for(role: str, world: World) -> list[tuple[str, str]]:
+    """(slug, url) for the home page, every in-scope menu entry the role sees, and the pages
+    one step below them."""
     pages = [("home", "/")]
     for item, url in items_for(ROLES[role]):
         if item.url_name.startswith(IN_SCOPE) and not item.url_name.startswith(NOT_IN_SCOPE):
             pages.append((item.url_name.split(":", 1)[1].replace("_", "-"), url))
-    return pages
+    return pages + _second_level(role, world)
 
 
 def _cookie_context(browser: Any, live_server: Any, person: Any) -> Any:
@@ -206,6 +237,8 @@ def _check(
         for text in found["chrome"]:
             for name in data:
                 text = text.replace(name, "")
+            # an official term glossed in parentheses, e.g. "Suspended (出席停止)", is deliberate
+            text = GLOSS.sub("", text)
             if JAPANESE.search(text):
                 problems.append(f"{where}: untranslated {text!r}")
 
@@ -227,7 +260,7 @@ def test_every_page_in_the_menu_is_usable_on_a_phone_and_a_tablet(
             context.add_cookies(
                 [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
             )
-            for slug, url in _pages_for(role):
+            for slug, url in _pages_for(role, world):
                 views = [("phone", PHONE)] + ([("tablet", TABLET)] if language == "ja" else [])
                 for viewport, size in views:
                     page.set_viewport_size(size)
@@ -237,6 +270,13 @@ def test_every_page_in_the_menu_is_usable_on_a_phone_and_a_tablet(
                         problems.append(f"{role} {slug}: status {response.status}")
                         continue
                     _check(page, role, slug, viewport, language, data, problems)
+                    if (
+                        slug in dict(_second_level(role, world))
+                        and not page.locator(
+                            "main a.back, main a[href$='/attendance/morning/']"
+                        ).count()
+                    ):
+                        problems.append(f"{role} {slug}: no way back")
     finally:
         context.close()
     assert not problems, "\n".join(problems)
