@@ -1,0 +1,167 @@
+"""LRS ingest benchmark: statements/s over HTTP through the full pipeline, next to the raw
+insert rate of the same rows into the same database (the ceiling), in the same run.
+
+    .venv/bin/python bench/lrs_ingest.py [--port 8102] [--clients 4] [--total 6000]
+
+Embedded default: SQLite in WAL mode under a fresh temporary data directory, gunicorn with
+``make serve``'s options. Prints one line per batch size and the ratio to the ceiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench.lrs_common import (
+    Server,
+    auth_headers,
+    django_setup,
+    make_statement,
+    post_json,
+    school_with_learners,
+)
+
+
+def http_rate(
+    port: int, headers: dict[str, str], learners: list[str], batch: int, total: int, clients: int
+) -> float:
+    batches_per_client = max(1, total // batch // clients)
+    payloads = [
+        [
+            [make_statement(learners, c * 1_000_000 + b * batch + i) for i in range(batch)]
+            for b in range(batches_per_client)
+        ]
+        for c in range(clients)
+    ]
+    failures: list[int] = []
+
+    def run(mine: list[list[dict[str, Any]]]) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for body in mine:
+            status = post_json(connection, headers, body)
+            if status != 200:
+                failures.append(status)
+        connection.close()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in payloads]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    if failures:
+        raise RuntimeError(f"{len(failures)} batches failed: {sorted(set(failures))}")
+    return clients * batches_per_client * batch / elapsed
+
+
+def raw_rate(school: Any, learners: list[str], batch: int, total: int) -> float:
+    """Insert the rows the pipeline would write, with executemany, ``batch`` per transaction."""
+    from django.db import connection, transaction
+
+    from terakoya.records.models import Statement, StatementActivity, StatementAgent
+    from terakoya.records.xapi.shape import agent_ifi, index_terms, normalise
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Statement._meta.db_table}")  # noqa: S608 — table names from model meta
+        next_id = cursor.fetchone()[0] + 1
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {StatementAgent._meta.db_table}")  # noqa: S608 — table names from model meta
+        next_agent = cursor.fetchone()[0] + 1
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {StatementActivity._meta.db_table}")  # noqa: S608 — table names from model meta
+        next_activity = cursor.fetchone()[0] + 1
+    stored = "2026-11-27 00:00:00"
+    chunks = []
+    for start in range(0, total, batch):
+        statements, agents, activities = [], [], []
+        for index in range(start, min(total, start + batch)):
+            s = normalise(make_statement(learners, 5_000_000 + index))
+            s["stored"] = s["timestamp"]
+            sid = next_id
+            next_id += 1
+            statements.append(
+                (
+                    sid,
+                    str(uuid.uuid4()).replace("-", ""),
+                    school.pk,
+                    agent_ifi(s["actor"]),
+                    s["verb"]["id"],
+                    s["object"]["id"],
+                    uuid.UUID(s["context"]["registration"]).hex,
+                    stored,
+                    stored,
+                    False,
+                    False,
+                    "2.0.0",
+                    orjson.dumps(s).decode(),
+                )
+            )
+            terms_agents, terms_activities = index_terms(s)
+            for ifi, main in terms_agents.items():
+                agents.append((next_agent, sid, ifi, main))
+                next_agent += 1
+            for ident, main in terms_activities.items():
+                activities.append((next_activity, sid, ident, main))
+                next_activity += 1
+        chunks.append((statements, agents, activities))
+    begin = time.perf_counter()
+    count = 0
+    for statements, agents, activities in chunks:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {Statement._meta.db_table} (id, statement_id, school_id, actor_ifi,"  # noqa: S608 — table names from model meta
+                " verb_id, object_id, registration, timestamp, stored, voided, has_attachments,"
+                " version, payload) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                statements,
+            )
+            cursor.executemany(
+                f"INSERT INTO {StatementAgent._meta.db_table} (id, statement_id, ifi, main)"  # noqa: S608 — table names from model meta
+                " VALUES (%s, %s, %s, %s)",
+                agents,
+            )
+            cursor.executemany(
+                f"INSERT INTO {StatementActivity._meta.db_table} (id, statement_id, activity_id,"  # noqa: S608 — table names from model meta
+                " main) VALUES (%s, %s, %s, %s)",
+                activities,
+            )
+        count += len(statements)
+    return count / (time.perf_counter() - begin)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8102)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--total", type=int, default=6000)
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="lrs-bench-"))
+    django_setup(data_dir)
+    school, learners, key, secret = school_with_learners(200)
+    headers = auth_headers(key, secret)
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; data {data_dir}")
+    print("batch  http stmt/s  raw stmt/s  ratio")
+    server = Server(data_dir, args.port)
+    try:
+        post_json(
+            http.client.HTTPConnection("127.0.0.1", args.port),
+            headers,
+            [make_statement(learners, 0)],
+        )  # warm-up: workers import, connections open
+        for batch, total in ((1, args.total // 10), (10, args.total // 2), (100, args.total)):
+            rate = http_rate(args.port, headers, learners, batch, total, args.clients)
+            ceiling = raw_rate(school, learners, batch, total)
+            print(f"{batch:5d}  {rate:11.0f}  {ceiling:10.0f}  {rate / ceiling:5.0%}")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Durability: SIGKILL the real server while clients post batches; nothing acknowledged is lost
+and no batch is half-stored.
+
+Runs gunicorn as ``make serve`` does, on 127.0.0.1:8104 with a temporary data directory
+(SQLite in WAL mode, the embedded default).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+PORT = 8104
+
+pytestmark = pytest.mark.slow
+
+
+def _manage(data_dir: Path, *args: str) -> str:
+    env = {**os.environ, "TERAKOYA_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def _serve(data_dir: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TERAKOYA_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "terakoya.config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--threads",
+            "8",
+            "--worker-class",
+            "gthread",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # so SIGKILL reaches the master and its workers at once
+    )
+    for _ in range(150):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+            connection.request("GET", "/xapi/about")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            pass
+        process.poll()
+        assert process.returncode is None, "the server exited"
+        threading.Event().wait(0.1)
+    raise AssertionError("the server did not start")
+
+
+def _batch(size: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "actor": {"mbox": "mailto:durable@example.org"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+            "object": {"id": f"https://example.org/items/{i}"},
+        }
+        for i in range(size)
+    ]
+
+
+def test_acknowledged_statements_survive_sigkill_and_batches_are_atomic(tmp_path):
+    _manage(tmp_path, "migrate", "--noinput")
+    _manage(
+        tmp_path,
+        "shell",
+        "-c",
+        "from terakoya.roster import services as r\n"
+        "from terakoya.roster.models import SchoolType\n"
+        "b = r.board_create(name='B', code='139996')\n"
+        "r.school_create(board=b, name='S', code='B113299900043', "
+        "school_type=SchoolType.ELEMENTARY)\n",
+    )
+    created = dict(line.split("=", 1) for line in _manage(tmp_path, "lrs_client_create").split())
+    token = base64.b64encode(f"{created['key']}:{created['secret']}".encode()).decode()
+    headers = {
+        "Authorization": f"Basic {token}",
+        "X-Experience-API-Version": "2.0.0",
+        "Content-Type": "application/json",
+    }
+    server = _serve(tmp_path)
+    acknowledged: list[list[str]] = []
+    attempted: list[list[str]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client() -> None:
+        while not stop.is_set():
+            batch = _batch(25)
+            ids = [s["id"] for s in batch]
+            with lock:
+                attempted.append(ids)
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+                connection.request("POST", "/xapi/statements", orjson.dumps(batch), headers)
+                status = connection.getresponse().status
+            except OSError:
+                return
+            if status == 200:
+                with lock:
+                    acknowledged.append(ids)
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    # Kill once a few batches are acknowledged, while others are in flight.
+    deadline = time.monotonic() + 60
+    while len(acknowledged) < 8 and time.monotonic() < deadline:
+        threading.Event().wait(0.05)
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait()
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert len(acknowledged) >= 8
+
+    server = _serve(tmp_path)  # restart: SQLite recovers the WAL on open
+    try:
+        database = sqlite3.connect(tmp_path / "terakoya.sqlite3")
+        stored = {
+            uuid.UUID(row[0])
+            for row in database.execute("SELECT statement_id FROM records_statement")
+        }
+        database.close()
+    finally:
+        server.terminate()
+        server.wait()
+    for ids in acknowledged:
+        assert all(uuid.UUID(i) in stored for i in ids), "an acknowledged statement was lost"
+    for ids in attempted:
+        present = [uuid.UUID(i) in stored for i in ids]
+        assert all(present) or not any(present), "a batch was half-stored"
