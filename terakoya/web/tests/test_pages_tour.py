@@ -107,6 +107,28 @@ CHECKS = """
   return out;
 }
 """
+# Text in the menu and the home tiles whose kanji stand outside <ruby> (grade-1 kanji allowed).
+# The 80 kanji of grade 1 (学年別漢字配当表).
+GRADE1 = (
+    "一右雨円王音下火花貝学気九休玉金空月犬見五口校左三山子四糸字耳七車手十出女小上森人水正"
+    "生青夕石赤千川先早草足村大男竹中虫町天田土二日入年白八百文木本名目立力林六"
+)
+BARE_KANJI = """
+() => {
+  const grade1 = new Set([...GRADE1]);
+  const bare = [];
+  for (const el of document.querySelectorAll('.topnav a, .tile-label')) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode())) {
+      if (n.parentElement.closest('ruby')) continue;
+      const kanji = [...n.textContent].filter(c => /[\u4e00-\u9fff]/.test(c) && !grade1.has(c));
+      if (kanji.length) bare.push(n.textContent.trim());
+    }
+  }
+  return bare;
+}
+""".replace("GRADE1", repr(GRADE1))
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 GLOSS = re.compile(r"(?<=[A-Za-z]) \([^()]*\)")
 
@@ -208,6 +230,9 @@ def _first_grader_context(browser: Any, live_server: Any, world: World) -> Any:
         page.get_by_role("button", name=name).click()
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("h1").count() == 1
+    # the menu and the tiles carry furigana over every kanji a first-grader has not learnt
+    bare = page.evaluate(BARE_KANJI)
+    assert not bare, f"kanji without furigana on the young learner's home: {bare}"
     assert not problems, "\n".join(problems)
     return context
 
