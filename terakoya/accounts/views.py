@@ -57,7 +57,7 @@ def class_code(request: HttpRequest) -> HttpResponse:
         try:
             access_class_by_code(code)
         except Exception:  # NotFound: same message for wrong and disabled codes
-            form.add_error("code", _("そのコードのクラスはありません。先生に聞いてみてね。"))
+            form.add_error("code", _("その コードの クラスは ありません。先生に きいてみてね。"))
         else:
             return redirect("accounts:class_names", code=code)
     return render(request, "accounts/class_code.html", {"form": form})
@@ -113,7 +113,7 @@ def card(request: HttpRequest) -> HttpResponse:
         if user is not None:
             login(request, cast(Any, user), backend="django.contrib.auth.backends.ModelBackend")
             return _after_sign_in(request)
-        form.add_error("token", _("このカードは使えません。先生に聞いてみてね。"))
+        form.add_error("token", _("この カードは つかえません。先生に きいてみてね。"))
     return render(request, "accounts/card.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -84,6 +84,48 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "membership.create": ("所属を登録しました", "added a role"),
     "enrolment.create": ("クラスに登録しました", "enrolled in a class"),
     "guardian_link.create": ("保護者を登録しました", "linked a guardian"),
+    "roster.person.read": ("名簿の情報を見ました", "viewed roster details"),
+    "roster.people.list": ("名簿の一覧で見ました", "viewed in the people list"),
+    "attendance.learner.read": ("出欠の記録を見ました", "viewed the attendance record"),
+    "attendance.register.write": ("出席簿をつけました", "took the attendance register"),
+    "attendance.notice.send": ("欠席連絡を送りました", "sent an absence notice"),
+    "attendance.notice.write": ("欠席連絡を記録しました", "recorded an absence notice"),
+    "attendance.notice.read": ("欠席連絡を見ました", "viewed an absence notice"),
+    "attendance.alert.create": ("出欠の注意を出しました", "raised an attendance alert"),
+    "attendance.alert.read": ("出欠の注意を見ました", "viewed an attendance alert"),
+    "attendance.alert.acknowledge": (
+        "出欠の注意を確認しました",
+        "acknowledged an attendance alert",
+    ),
+    "health.observation.read": ("健康観察を見ました", "viewed the health check"),
+    "health.observation.write": ("健康観察を記録しました", "recorded the health check"),
+    "health.observation.change": ("健康観察を直しました", "corrected the health check"),
+    "health.record.read": ("健康診断票を見ました", "viewed the health record"),
+    "health.record.write": ("健康診断票を記録しました", "recorded the health record"),
+    "health.record.change": ("健康診断票を直しました", "corrected the health record"),
+    "guidance.learner.read": ("指導記録の一覧を見ました", "viewed the guidance notes"),
+    "guidance.note.read": ("指導記録を見ました", "viewed a guidance note"),
+    "guidance.note.create": ("指導記録を書きました", "wrote a guidance note"),
+    "guidance.note.update": ("指導記録を直しました", "corrected a guidance note"),
+    "guidance.note.expire": (
+        "指導記録を保存期間の終わりで消しました",
+        "deleted a guidance note: retention ended",
+    ),
+    "signin.card.issue": ("サインインのカードを発行しました", "issued a sign-in card"),
+    "signin.picture.set": ("サインインの絵を設定しました", "set the sign-in pictures"),
+    "signin.credential.issue": ("サインインの情報を発行しました", "issued sign-in details"),
+}
+# An action no label names yet is still shown in words (by its last part), never as a code.
+VERB_LABELS: dict[str, tuple[str, str]] = {
+    "read": ("見ました", "viewed"),
+    "list": ("一覧で見ました", "viewed in a list"),
+    "create": ("記録しました", "recorded"),
+    "write": ("記録しました", "recorded"),
+    "update": ("変更しました", "changed"),
+    "change": ("変更しました", "changed"),
+    "delete": ("削除しました", "deleted"),
+    "export": ("書き出しました", "exported"),
+    "import": ("取り込みました", "imported"),
 }
 
 
@@ -101,8 +143,8 @@ def role_label(value: str) -> str:
 
 
 def action_label(value: str) -> str:
-    pair = ACTION_LABELS.get(value)
-    return _pick(pair) if pair else value
+    pair = ACTION_LABELS.get(value) or VERB_LABELS.get(value.rsplit(".", 1)[-1])
+    return _pick(pair) if pair else (_pick(("操作しました", "acted on the data")))
 
 
 @dataclass(frozen=True)

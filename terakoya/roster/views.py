@@ -33,6 +33,7 @@ from terakoya.roster.access import (
     access_admin_school,
     access_group_by_uuid,
     access_person_for_admin,
+    can_manage_class_sign_in,
     scope_class_groups,
     scope_school_people,
 )
@@ -82,11 +83,17 @@ def class_detail(request: HttpRequest, class_uuid: uuid.UUID) -> HttpResponse:
     purpose = _purpose_for(request)
     school_class = access_class_by_uuid(actor, class_uuid, purpose=purpose)
     learners = scope_class_learners(actor, school_class, purpose=purpose)
+    try:  # the sign-in set-up link is shown only to those its page lets in (no dead link)
+        can_manage_class_sign_in(actor, school_class)
+        can_manage_sign_in = True
+    except NotFound:
+        can_manage_sign_in = False
     return render(
         request,
         "roster/class_detail.html",
         {
             "school_class": school_class,
+            "can_manage_sign_in": can_manage_sign_in,
             "learners": learners,
             "teachers": selectors.class_teachers(school_class=school_class),
             "groups": scope_class_groups(school_class),

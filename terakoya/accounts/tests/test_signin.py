@@ -83,7 +83,7 @@ def test_a_wrong_class_code_and_a_learner_of_another_class_are_not_found(world):
     other = f"/accounts/class/{code}/{world.other_learner.uuid}/"
     assert client.get(other).status_code == 404
     response = client.post("/accounts/class/", {"code": "ZZZZZZ"})
-    assert "そのコードのクラスはありません" in response.text
+    assert "その コードの クラスは ありません" in response.text
 
 
 def test_a_picture_password_also_locks_after_five_failures(world):
@@ -106,7 +106,7 @@ def test_a_qr_card_signs_in_and_a_reissued_card_revokes_the_old_one(world):
     fresh = Client()
     refused = fresh.post("/accounts/card/", {"token": first})
     assert refused.status_code == 400
-    assert "このカードは使えません" in refused.text
+    assert "この カードは つかえません" in refused.text
     assert fresh.post("/accounts/card/", {"token": second}).status_code == 302
 
 

@@ -124,3 +124,19 @@ def test_a_stranger_cannot_reach_a_group(world):
         client.get(f"/roster/classes/{world.homeroom.uuid}/groups/{group.uuid}/"),
         client.get(f"/roster/classes/{world.homeroom.uuid}/groups/{MISSING}/"),
     )
+
+
+def test_the_sign_in_set_up_link_is_shown_only_to_those_its_page_lets_in(world):
+    url = f"/roster/classes/{world.homeroom.uuid}/"
+    set_up = f"/accounts/classes/{world.homeroom.uuid}/sign-in/"
+    teacher_page = world.client_for(world.homeroom_teacher).get(url).content.decode()
+    nurse = world.client_for(world.nurse)
+    nurse_page = nurse.get(url).content.decode()
+    assert set_up in teacher_page
+    assert set_up not in nurse_page
+    assert nurse.get(set_up).status_code == 404  # the link would have led nowhere
+
+
+def test_a_page_below_the_menu_has_a_way_back(world):
+    page = world.client_for(world.homeroom_teacher).get(f"/roster/classes/{world.homeroom.uuid}/")
+    assert 'class="back" href="/roster/classes/"' in page.content.decode()
