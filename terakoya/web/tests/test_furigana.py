@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from terakoya.web.templatetags.furigana import furigana
+from terakoya.web.templatetags.menu_furigana import furigana
 
 
 def test_listed_words_get_their_reading_in_ruby():
