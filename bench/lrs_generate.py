@@ -37,7 +37,7 @@ def main() -> None:
     school, learners, key, secret = school_with_learners(args.learners)
     learner_ids = dict(
         Statement._meta.get_field("learner")
-        .related_model.objects.filter(  # type: ignore[union-attr]
+        .related_model.objects.filter(
             uuid__in=learners
         )
         .values_list("uuid", "id")

@@ -54,6 +54,7 @@ from terakoya.roster.models import (
     Board,
     ClassType,
     Enrolment,
+    EnrolmentRole,
     GuardianLink,
     Person,
     Role,
@@ -75,9 +76,11 @@ __all__ = [
     "access_register_class",
     "access_school_rule",
     "guardian_children",
+    "health_class_learners",
     "homeroom_classes",
     "nurse_classes",
     "register_learners",
+    "register_learners_between",
     "scope_class_alerts",
     "scope_class_notices",
     "scope_class_observations",
@@ -223,6 +226,64 @@ def register_learners(
     return scope_class_learners(actor, school_class, purpose=Purpose.ATTENDANCE, on=on)
 
 
+def register_learners_between(
+    actor: Actor, school_class: SchoolClass, *, start: dt.date, end: dt.date
+) -> list[tuple[Enrolment, Person]]:
+    """Everyone enrolled in the class at any time from ``start`` to ``end`` (a 出席簿 lists
+    learners who transferred in or out, with their days), in 出席番号 order, audited.
+
+    ``school_class`` must come from :func:`access_register_class`.
+    """
+    enrolments = list(
+        Enrolment.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start),
+            school_class=school_class,
+            role=EnrolmentRole.STUDENT,
+            begin_date__lte=end,
+        )
+        .select_related("person")
+        .order_by("shusseki_no", "person__family_name_kana", "person__given_name_kana", "pk")
+    )
+    seen: set[int] = set()
+    unique = []
+    for enrolment in enrolments:
+        if enrolment.person_id not in seen:
+            seen.add(enrolment.person_id)
+            unique.append(enrolment)
+    _audit_many(
+        actor,
+        role=_class_role(actor, school_class),
+        action="class.roster.read",
+        purpose=Purpose.ATTENDANCE,
+        school=school_class.school,
+        target_type="roster.schoolclass",
+        items=[(school_class.uuid, e.person.uuid) for e in unique],
+    )
+    return [(e, e.person) for e in unique]
+
+
+def health_class_learners(actor: Actor, school_class: SchoolClass) -> list[Person]:
+    """A class list for the nurse's health pages (audited under health management)."""
+    if not actor.has_role(Role.NURSE, school_id=school_class.school_id):
+        raise NotFound()
+    return [
+        p
+        for _e, p in scope_class_learners(
+            actor, school_class, purpose=Purpose.HEALTH_MANAGEMENT, on=clock.today()
+        )
+    ]
+
+
+def _class_role(actor: Actor, school_class: SchoolClass) -> str:
+    """How the actor reads a class's records, for the audit log."""
+    if teaching_classes(actor).filter(pk=school_class.pk).exists():
+        return "homeroom_teacher" if school_class.class_type == ClassType.HOMEROOM else "teacher"
+    for role in (Role.SCHOOL_ADMIN, Role.PRINCIPAL, Role.NURSE):
+        if actor.has_role(role, school_id=school_class.school_id):
+            return str(role)
+    return "none"
+
+
 def _audit_many(
     actor: Actor,
     *,
@@ -256,7 +317,7 @@ def scope_class_notices(
     notices = notices_covering(learner_ids=[p.pk for p in learners], day=day)
     _audit_many(
         actor,
-        role="homeroom_teacher",
+        role=_class_role(actor, school_class),
         action="attendance.notice.read",
         purpose=Purpose.ATTENDANCE,
         school=school_class.school,
@@ -273,7 +334,7 @@ def scope_class_alerts(
     alerts = open_alerts(school_class=school_class, learner_ids=[p.pk for p in learners])
     _audit_many(
         actor,
-        role="homeroom_teacher",
+        role=_class_role(actor, school_class),
         action="attendance.alert.read",
         purpose=Purpose.ATTENDANCE,
         school=school_class.school,
@@ -300,7 +361,7 @@ def scope_class_observations(
     }
     _audit_many(
         actor,
-        role="homeroom_teacher",
+        role=_class_role(actor, school_class),
         action="health.observation.read",
         purpose=Purpose.HEALTH_MANAGEMENT,
         school=school_class.school,

@@ -145,29 +145,41 @@ class Summary:
     early_leave: int  # 早退
 
 
-def _enrolment_window(
-    learner: Person, school_class: SchoolClass, start: dt.date, end: dt.date
-) -> tuple[dt.date, dt.date] | None:
+def _windows(
+    learner_ids: Sequence[int], school_class: SchoolClass, start: dt.date, end: dt.date
+) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Each learner's enrolment periods in the class, clipped to ``start``..``end``."""
+    found: dict[int, list[tuple[dt.date, dt.date]]] = {pk: [] for pk in learner_ids}
     periods = Enrolment.objects.filter(
-        person=learner, school_class=school_class, role=EnrolmentRole.STUDENT
-    ).values_list("begin_date", "end_date")
-    first: dt.date | None = None
-    last: dt.date | None = None
-    for begin, finish in periods:
-        lo = max(begin, start)
-        hi = min(finish or end, end)
+        person_id__in=list(learner_ids), school_class=school_class, role=EnrolmentRole.STUDENT
+    ).values_list("person_id", "begin_date", "end_date")
+    for person_id, begin, finish in periods:
+        lo, hi = max(begin, start), min(finish or end, end)
         if lo <= hi:
-            first = lo if first is None else min(first, lo)
-            last = hi if last is None else max(last, hi)
-    if first is None or last is None:
-        return None
-    return first, last
+            found[person_id].append((lo, hi))
+    return found
 
 
-def learner_summary(
-    *, learner: Person, school_class: SchoolClass, start: dt.date, end: dt.date
-) -> Summary:
-    """Count one learner's figures from ``start`` to ``end`` inclusive.
+def _figures(days: int, statuses: Sequence[str]) -> Summary:
+    excused = sum(1 for s in statuses if s in EXCUSED)
+    absent = sum(1 for s in statuses if s == Status.ABSENT)
+    required = days - excused
+    return Summary(
+        school_days=days,
+        excused_days=excused,
+        required_days=required,
+        absent_days=absent,
+        present_days=required - absent,
+        late=sum(1 for s in statuses if s == Status.LATE),
+        early_leave=sum(1 for s in statuses if s == Status.EARLY_LEAVE),
+    )
+
+
+def class_summaries(
+    *, school_class: SchoolClass, learner_ids: Sequence[int], start: dt.date, end: dt.date
+) -> dict[int, Summary]:
+    """Figures for many learners of a class from ``start`` to ``end`` inclusive, in three
+    queries (calendar, enrolments, entries), by learner pk.
 
     - 授業日数: school days while the learner was enrolled in the class (a learner who
       transfers in counts from the day of transfer, as the 指導要録 instructions say);
@@ -177,33 +189,31 @@ def learner_summary(
     - 出席日数 = 出席しなければならない日数 − 欠席日数 (a late or early-leave day is a day present).
     Only day-level entries (period 0) on school days count; period entries are for lessons.
     """
-    window = _enrolment_window(learner, school_class, start, end)
-    if window is None:
-        return Summary(0, 0, 0, 0, 0, 0, 0)
-    days = set(school_days(school=school_class.school, start=window[0], end=window[1]))
-    statuses = [
-        status
-        for date, status in AttendanceEntry.objects.filter(
-            learner=learner,
-            school_class=school_class,
-            period=0,
-            date__gte=window[0],
-            date__lte=window[1],
-        ).values_list("date", "status")
-        if date in days
-    ]
-    excused = sum(1 for s in statuses if s in EXCUSED)
-    absent = sum(1 for s in statuses if s == Status.ABSENT)
-    required = len(days) - excused
-    return Summary(
-        school_days=len(days),
-        excused_days=excused,
-        required_days=required,
-        absent_days=absent,
-        present_days=required - absent,
-        late=sum(1 for s in statuses if s == Status.LATE),
-        early_leave=sum(1 for s in statuses if s == Status.EARLY_LEAVE),
-    )
+    calendar = school_days(school=school_class.school, start=start, end=end)
+    windows = _windows(learner_ids, school_class, start, end)
+    statuses: dict[int, list[tuple[dt.date, str]]] = {pk: [] for pk in learner_ids}
+    for learner_id, date, status in AttendanceEntry.objects.filter(
+        learner_id__in=list(learner_ids),
+        school_class=school_class,
+        period=0,
+        date__gte=start,
+        date__lte=end,
+    ).values_list("learner_id", "date", "status"):
+        statuses[learner_id].append((date, status))
+    result = {}
+    for pk in learner_ids:
+        enrolled = {d for d in calendar if any(lo <= d <= hi for lo, hi in windows[pk])}
+        result[pk] = _figures(len(enrolled), [s for d, s in statuses[pk] if d in enrolled])
+    return result
+
+
+def learner_summary(
+    *, learner: Person, school_class: SchoolClass, start: dt.date, end: dt.date
+) -> Summary:
+    """One learner's figures (see :func:`class_summaries`)."""
+    return class_summaries(
+        school_class=school_class, learner_ids=[learner.pk], start=start, end=end
+    )[learner.pk]
 
 
 @dataclass(frozen=True)
@@ -234,8 +244,11 @@ def summary_table(
         _("早退"),
     ]
     rows = []
+    figures = class_summaries(
+        school_class=school_class, learner_ids=[p.pk for _n, p in learners], start=start, end=end
+    )
     for number, learner in learners:
-        s = learner_summary(learner=learner, school_class=school_class, start=start, end=end)
+        s = figures[learner.pk]
         rows.append(
             [
                 "" if number is None else str(number),

@@ -79,14 +79,21 @@ def calendar_set_closed(
             "The last day must not be before the first.",
             location="last",
         )
-    changed = 0
-    day = first
-    while day <= last:
-        CalendarException.objects.update_or_create(
-            school=school, date=day, defaults={"kind": CalendarKind.CLOSED, "label": label}
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    if len(days) > 400:
+        raise UserError(
+            "一度に入力できるのは400日までです。",
+            "At most 400 days at once.",
+            location="last",
         )
-        changed += 1
-        day += dt.timedelta(days=1)
+    CalendarException.objects.filter(school=school, date__gte=first, date__lte=last).delete()
+    CalendarException.objects.bulk_create(
+        [
+            CalendarException(school=school, date=day, kind=CalendarKind.CLOSED, label=label)
+            for day in days
+        ]
+    )
+    changed = len(days)
     audit_record(
         actor=_who(actor, "school_admin"),
         action="attendance.calendar.change",

@@ -216,8 +216,10 @@ def _summary(request: HttpRequest, class_uuid: uuid.UUID) -> tuple[Any, Any, dt.
     actor = request_actor(request)
     school_class = access.access_register_class(actor, class_uuid)
     start, end = _period(request)
-    on = min(end, clock.today())
-    learners = [(e.shusseki_no, p) for e, p in access.register_learners(actor, school_class, on=on)]
+    learners = [
+        (e.shusseki_no, p)
+        for e, p in access.register_learners_between(actor, school_class, start=start, end=end)
+    ]
     table = selectors.summary_table(
         school_class=school_class, learners=learners, start=start, end=end
     )
@@ -465,15 +467,7 @@ def health_index(request: HttpRequest) -> HttpResponse:
     groups = []
     if actor.has_role("nurse"):
         for school_class in access.nurse_classes(actor):
-            groups.append(
-                (
-                    school_class.name,
-                    [
-                        p
-                        for _e, p in access.register_learners(actor, school_class, on=clock.today())
-                    ],
-                )
-            )
+            groups.append((school_class.name, access.health_class_learners(actor, school_class)))
     children = access.guardian_children(actor)
     if children:
         groups.append((_("お子さま"), children))

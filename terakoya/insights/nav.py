@@ -6,6 +6,14 @@ from terakoya.web.nav import NavItem
 
 ITEMS = [
     NavItem(
+        "insights:school_dashboard",
+        "学校の集計",
+        "School figures",
+        frozenset({"school_admin", "principal"}),
+        icon="📊",
+        order=55,
+    ),
+    NavItem(
         "insights:skill_parameters",
         "習得モデル",
         "Mastery model",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,8 +17,9 @@ from terakoya.insights.models import PrivacyBudget, PrivacyRelease, SkillFit
 from terakoya.insights.services import budget_spent
 from terakoya.insights.suppression import ShownSchool, Table, suppress_school
 from terakoya.privacy.gate import Actor, scope_class_learners
-from terakoya.privacy.purposes import Purpose
-from terakoya.roster.models import Board, School, SchoolClass
+from terakoya.privacy.models import ConsentAction, ConsentEvent
+from terakoya.privacy.purposes import PURPOSES, Purpose
+from terakoya.roster.models import Board, Person, School, SchoolClass
 from terakoya.roster.selectors import school_homerooms
 
 
@@ -271,6 +272,54 @@ def privacy_ledgers_for_boards(*, board_ids: Iterable[int]) -> list[tuple[Board,
 NO_RECORD = "記録なし"
 
 
+def _homeroom_learners(actor: Actor, school: School) -> list[tuple[SchoolClass, list[Person]]]:
+    """Each current homeroom of the school with its learners, read through the gate."""
+    return [
+        (
+            school_class,
+            [
+                person
+                for _enrolment, person in scope_class_learners(
+                    actor, school_class, purpose=Purpose.AGGREGATE_STATISTICS
+                )
+            ],
+        )
+        for school_class in school_homerooms(school=school)
+    ]
+
+
+def _suppressed_school(
+    school: School,
+    columns: Sequence[str],
+    classes: list[tuple[SchoolClass, list[Person]]],
+    category_of: Callable[[Person], str],
+) -> ShownSchool:
+    index = {name: i for i, name in enumerate(columns)}
+    by_grade: dict[str, list[tuple[str, list[int]]]] = {}
+    for school_class, learners in classes:
+        counts = [0] * len(columns)
+        for person in learners:
+            counts[index[category_of(person)]] += 1
+        grade = school_class.grades[0] if school_class.grades else "-"
+        by_grade.setdefault(grade, []).append((school_class.name, counts))
+    if not by_grade:
+        raise UserError(
+            "この学校には今年度の学級がありません。",
+            "This school has no homerooms this year.",
+            code="no_classes",
+        )
+    tables = {
+        grade: Table(
+            name=f"grade:{grade}",
+            rows=tuple(name for name, _ in rows),
+            columns=tuple(columns),
+            cells=tuple(tuple(counts) for _, counts in rows),
+        )
+        for grade, rows in by_grade.items()
+    }
+    return suppress_school(f"school:{school.uuid}", tables)
+
+
 def school_aggregate(
     *,
     actor: Actor,
@@ -288,30 +337,44 @@ def school_aggregate(
     recovered from the grade or school totals.
     """
     columns = (*categories, NO_RECORD)
-    index = {name: i for i, name in enumerate(columns)}
-    by_grade: dict[str, list[tuple[str, list[int]]]] = {}
-    for school_class in school_homerooms(school=school):
-        counts = [0] * len(columns)
-        for _enrolment, person in scope_class_learners(
-            actor, school_class, purpose=Purpose.AGGREGATE_STATISTICS
-        ):
-            category = category_of.get(str(person.uuid), NO_RECORD)
-            counts[index.get(category, index[NO_RECORD])] += 1
-        grade = school_class.grades[0] if school_class.grades else "-"
-        by_grade.setdefault(grade, []).append((school_class.name, counts))
-    tables = {
-        grade: Table(
-            name=f"grade:{grade}",
-            rows=tuple(name for name, _ in classes),
-            columns=columns,
-            cells=tuple(tuple(counts) for _, counts in classes),
-        )
-        for grade, classes in by_grade.items()
-    }
-    if not tables:
+    known = set(categories)
+
+    def category(person: Person) -> str:
+        value = category_of.get(str(person.uuid), NO_RECORD)
+        return value if value in known else NO_RECORD
+
+    return _suppressed_school(school, columns, _homeroom_learners(actor, school), category)
+
+
+#: Consent states counted by the school dashboard (codes; the page shows them translated).
+CONSENT_COLUMNS = ("granted", "withdrawn", "no_answer")
+
+
+def school_consent_aggregate(*, actor: Actor, school: School, purpose: Purpose) -> ShownSchool:
+    """How many learners per class have consent for an optional ``purpose``, suppressed.
+
+    The latest purpose-wide event per learner decides: a grant, a withdrawal, or no answer.
+    """
+    if not PURPOSES[purpose].needs_consent:
         raise UserError(
-            "この学校には今年度の学級がありません。",
-            "This school has no homerooms this year.",
-            code="no_classes",
+            "この目的には同意は不要です。",
+            "This purpose does not need consent.",
+            location="purpose",
         )
-    return suppress_school(f"school:{school.uuid}", tables)
+    classes = _homeroom_learners(actor, school)
+    ids = [person.pk for _, learners in classes for person in learners]
+    latest: dict[int, str] = {}
+    for learner_id, action in (
+        ConsentEvent.objects.filter(learner_id__in=ids, purpose=purpose, recipient="")
+        .order_by("at", "id")
+        .values_list("learner_id", "action")
+    ):
+        latest[learner_id] = action
+
+    def category(person: Person) -> str:
+        action = latest.get(person.pk)
+        if action == ConsentAction.GRANT:
+            return "granted"
+        return "withdrawn" if action == ConsentAction.WITHDRAW else "no_answer"
+
+    return _suppressed_school(school, CONSENT_COLUMNS, classes, category)

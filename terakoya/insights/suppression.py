@@ -13,13 +13,13 @@ The fixed point, in order, repeated until nothing changes:
    more of its entries is hidden: a part rather than the total, preferring an entry whose
    other relations also have a single hidden entry (one choice mends two lines), then the
    smallest figure (the least information lost).
-2. **Rank**: across all relations together a hidden entry can still be determined (a
-   combination of several lines); an exact integer elimination finds such an entry and one
-   more entry of one of its relations is hidden.
-3. **Bounds**: counts are never negative, so the shown figures bound each hidden one (hidden
+2. **Bounds**: counts are never negative, so the shown figures bound each hidden one (hidden
    parts that must add up to 0 are each 0; a shown class cell of 10 inside a hidden grade
    figure of at most 10 pins it); interval propagation finds an entry whose bounds meet and
-   one more entry of one of its relations is hidden.
+   one of the nearest shown entries is hidden.
+3. **Rank**: across all relations together a hidden entry can still be determined (a
+   combination of several lines); an exact integer elimination finds such an entry and one of
+   the nearest shown entries is hidden. Checked last, as it is the costly one.
 
 Hidden entries only ever grow, so the loop ends. Pure functions, no Django; see
 docs/decisions/0203-small-cell-suppression.md.
@@ -32,6 +32,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linprog
 
 # Any hashable value names an entry: tuples for table cells, strings in small examples. (Any
 # rather than Hashable: Mapping is invariant in its key type.)
@@ -142,16 +146,23 @@ def suppress(
             for con in constraints:
                 if hidden_count(con) == 1:
                     changed |= hide(pick(con), Reason.LINE)
+        # Bounds first: propagation is cheap, while the exact rank check costs a full
+        # elimination, so it runs only once the bounds find nothing.
         problem: tuple[Key, Reason] | None = None
-        determined = determined_entries(hidden, constraints, order)
-        if determined:
-            problem = (min(determined, key=order.__getitem__), Reason.RANK)
+        pinned = pinned_entries(values, hidden, constraints)
+        if pinned:
+            problem = (min(pinned, key=order.__getitem__), Reason.BOUNDS)
         else:
-            pinned = pinned_entries(values, hidden, constraints)
+            determined = determined_entries(hidden, constraints, order)
+            if determined:
+                problem = (min(determined, key=order.__getitem__), Reason.RANK)
+        if problem is None:
+            pinned = lp_pinned_entries(values, hidden, constraints)
             if pinned:
                 problem = (min(pinned, key=order.__getitem__), Reason.BOUNDS)
         if problem is None:
             break
+        # One problem per round: the extra hidden entry often mends others too.
         key, reason = problem
         candidates = _nearest_shown(key, hidden, relations_of)
         if not candidates:
@@ -203,23 +214,71 @@ def determined_entries(
         order = {}
     variables = sorted(hidden, key=lambda k: order.get(k, 0))
     index = {k: i for i, k in enumerate(variables)}
-    rows: list[list[int]] = []
+    rows: list[dict[int, int]] = []
     for con in constraints:
-        row = [0] * len(variables)
+        row: dict[int, int] = {}
         if con.total in index:
-            row[index[con.total]] += 1
+            row[index[con.total]] = row.get(index[con.total], 0) + 1
         for part in con.parts:
             if part in index:
-                row[index[part]] -= 1
-        if any(row):
+                row[index[part]] = row.get(index[part], 0) - 1
+        row = {c: v for c, v in row.items() if v}
+        if row:
             rows.append(row)
-    reduced = _rref(rows, len(variables))
-    found = set()
-    for row in reduced:
-        nonzero = [j for j, v in enumerate(row) if v]
-        if len(nonzero) == 1:
-            found.add(variables[nonzero[0]])
-    return found
+    return {variables[next(iter(r))] for r in rref_sparse(rows) if len(r) == 1}
+
+
+def rref_sparse(rows: list[dict[int, int]]) -> list[dict[int, int]]:
+    """Reduced row-echelon form of sparse integer rows ({column: coefficient}).
+
+    Gauss–Jordan over the integers (each combination divided by its gcd), choosing the
+    sparsest row as pivot to limit fill-in, with an index from column to rows so each
+    elimination touches only the rows that hold the column. Returns the non-zero rows; each
+    pivot column is non-zero in its pivot row only.
+    """
+    matrix = [dict(r) for r in rows if r]
+    holders: dict[int, set[int]] = {}
+    for i, row in enumerate(matrix):
+        for col in row:
+            holders.setdefault(col, set()).add(i)
+    pivot_rows: set[int] = set()
+    pivot_cols: set[int] = set()
+    while True:
+        progressed = False
+        for col in sorted(holders):
+            if col in pivot_cols:
+                continue
+            candidates = [i for i in holders[col] if i not in pivot_rows]
+            if not candidates:
+                continue
+            p = min(candidates, key=lambda i: (len(matrix[i]), i))
+            pivot_rows.add(p)
+            pivot_cols.add(col)
+            progressed = True
+            prow = matrix[p]
+            pv = prow[col]
+            for i in list(holders[col]):
+                if i == p:
+                    continue
+                old = matrix[i]
+                factor = old[col]
+                new = {c: v * pv for c, v in old.items()}
+                for c, v in prow.items():
+                    new[c] = new.get(c, 0) - factor * v
+                new = {c: v for c, v in new.items() if v}
+                g = math.gcd(*new.values()) if new else 1
+                if g > 1:
+                    new = {c: v // g for c, v in new.items()}
+                for c in old.keys() - new.keys():
+                    holders[c].discard(i)
+                for c in new.keys() - old.keys():
+                    holders.setdefault(c, set()).add(i)
+                matrix[i] = new
+        # Fill-in can put a column that found no pivot into a row that has none yet; go
+        # round again until every non-zero row is a pivot row.
+        if not progressed or all(i in pivot_rows for i, r in enumerate(matrix) if r):
+            break
+    return [r for r in matrix if r]
 
 
 def pinned_entries(
@@ -264,30 +323,75 @@ def pinned_entries(
     return {k for k in hidden if hi[k] - lo[k] < 0.5}
 
 
+def lp_pinned_entries(
+    values: Mapping[Key, int],
+    hidden: set[Key] | frozenset[Key],
+    constraints: Sequence[Constraint],
+    *,
+    probes: int = 6,
+) -> set[Key]:
+    """Hidden entries that no non-negative table agreeing with the shown figures can change.
+
+    The complete check (propagation misses bounds that come from combining relations, e.g.
+    two totals whose difference is a sum of hidden cells that must then all be 0): linear
+    programmes over the hidden entries, x >= 0, every relation with the shown values put in.
+    An entry is free when some feasible table moves it by at least 1. A few LPs with random
+    objectives reach vertices that move many entries at once; every entry still unproven gets
+    its own pair of LPs (maximise, minimise). HiGHS via scipy; deterministic seeds.
+    """
+    variables = sorted(hidden, key=repr)
+    if not variables:
+        return set()
+    index = {k: i for i, k in enumerate(variables)}
+    rows: list[list[float]] = []
+    rhs: list[float] = []
+    for con in constraints:
+        row = [0.0] * len(variables)
+        known = 0.0
+        for key, sign in [(con.total, 1.0), *[(p, -1.0) for p in con.parts]]:
+            if key in index:
+                row[index[key]] += sign
+            else:
+                known -= sign * values[key]
+        if any(row):
+            rows.append(row)
+            rhs.append(known)
+    truth = np.array([float(values[k]) for k in variables])
+    a_eq = np.array(rows) if rows else None
+    b_eq = np.array(rhs) if rows else None
+    free = np.zeros(len(variables), bool)
+
+    def solve(objective: npt.NDArray[np.float64]) -> npt.NDArray[np.float64] | None:
+        result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if result.status == 3:  # unbounded: the direction itself moves entries
+            return None
+        if result.status != 0:
+            raise ValueError(f"suppression audit LP failed: {result.message}")
+        return np.asarray(result.x, dtype=np.float64)
+
+    rng = np.random.default_rng(len(variables))
+    for _ in range(probes):
+        x = solve(rng.standard_normal(len(variables)))
+        if x is not None:
+            free |= np.abs(x - truth) >= 1 - 1e-7
+        if free.all():
+            return set()
+    pinned = set()
+    for i in np.flatnonzero(~free):
+        unit = np.zeros(len(variables))
+        unit[i] = 1.0
+        high = solve(-unit)
+        if high is None or high[i] >= truth[i] + 1 - 1e-7:
+            continue
+        low = solve(unit)
+        if low is not None and low[i] <= truth[i] - 1 + 1e-7:
+            continue
+        pinned.add(variables[i])
+    return pinned
+
+
 def _sum_without(bounds: Mapping[Key, float], con: Constraint, skip: Key) -> float:
     return sum(bounds[p] for p in con.parts if p != skip)
-
-
-def _rref(rows: list[list[int]], n_cols: int) -> list[list[int]]:
-    """Reduced row-echelon form over the integers (rows scaled, divided by their gcd)."""
-    matrix = [r[:] for r in rows]
-    pivot_row = 0
-    for col in range(n_cols):
-        found = next((i for i in range(pivot_row, len(matrix)) if matrix[i][col]), None)
-        if found is None:
-            continue
-        matrix[pivot_row], matrix[found] = matrix[found], matrix[pivot_row]
-        pivot = matrix[pivot_row]
-        for i in range(len(matrix)):
-            if i != pivot_row and matrix[i][col]:
-                factor, scale = matrix[i][col], pivot[col]
-                row = [scale * a - factor * b for a, b in zip(matrix[i], pivot, strict=True)]
-                g = math.gcd(*row)
-                matrix[i] = [v // g for v in row] if g > 1 else row
-        pivot_row += 1
-        if pivot_row == len(matrix):
-            break
-    return [r for r in matrix if any(r)]
 
 
 # --- Tables ---------------------------------------------------------------------------------

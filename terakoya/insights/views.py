@@ -1,7 +1,8 @@
-"""Insights pages: the mastery parameters in use, and a board's privacy-budget ledger.
+"""Insights pages: mastery parameters, a board's privacy-budget ledger, the school dashboard.
 
-Neither page shows personal data: fitted parameters are aggregates over at least ten learners
-and the ledger holds noisy releases only. They still require a signed-in staff role.
+None shows personal data: fitted parameters are aggregates over at least ten learners, the
+ledger holds noisy releases only, and the school dashboard's counts are suppressed (no figure
+under 10, none recoverable). They still require a signed-in staff role.
 """
 
 from __future__ import annotations
@@ -10,13 +11,19 @@ import csv
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from terakoya.insights import selectors
 from terakoya.insights.charts import bar_chart
+from terakoya.insights.suppression import ShownSchool
+from terakoya.privacy.purposes import OPTIONAL_PURPOSES, PURPOSES, Purpose
+from terakoya.roster.access import access_admin_school
+from terakoya.roster.choices import Grade
 from terakoya.web.auth import actor_required, request_actor
 
 INSPECT_ROLES = ("teacher", "school_admin", "principal", "board_analyst")
+SCHOOL_ROLES = ("school_admin", "principal")
 
 
 @actor_required(roles=INSPECT_ROLES)
@@ -74,3 +81,97 @@ def privacy_ledger(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     ledgers = selectors.privacy_ledgers_for_boards(board_ids=actor.board_ids("board_analyst"))
     return render(request, "insights/privacy_ledger.html", {"ledgers": ledgers})
+
+
+def _consent_purpose(request: HttpRequest) -> Purpose:
+    wanted = request.GET.get("purpose", "")
+    for purpose in OPTIONAL_PURPOSES:
+        if purpose.value == wanted:
+            return purpose
+    return Purpose.INDIVIDUAL_RESEARCH
+
+
+def _column_labels() -> dict[str, str]:
+    return {"granted": _("同意あり"), "withdrawn": _("取り消し"), "no_answer": _("未回答")}
+
+
+def _grade_label(code: str) -> str:
+    return str(Grade(code).label) if code in Grade.values else code
+
+
+def _school_view_data(request: HttpRequest) -> tuple[str, Purpose, ShownSchool]:
+    """The administrator's school (its name), the purpose asked for, and the suppressed counts."""
+    actor = request_actor(request)
+    school = access_admin_school(actor, request.GET.get("school") or None)
+    purpose = _consent_purpose(request)
+    shown = selectors.school_consent_aggregate(actor=actor, school=school, purpose=purpose)
+    return school.name, purpose, shown
+
+
+@actor_required(roles=SCHOOL_ROLES)
+def school_dashboard(request: HttpRequest) -> HttpResponse:
+    school_name, purpose, shown = _school_view_data(request)
+    english = (get_language() or "ja").startswith("en")
+    labels = _column_labels()
+    purposes = [
+        (p.value, PURPOSES[p].title_en if english else PURPOSES[p].title_ja)
+        for p in OPTIONAL_PURPOSES
+    ]
+    grades = [(_grade_label(code), table) for code, table in shown.grades.items()]
+    return render(
+        request,
+        "insights/school_dashboard.html",
+        {
+            "school_name": school_name,
+            "purpose": purpose.value,
+            "purposes": purposes,
+            "school_table": shown.school,
+            "school_rows": [_grade_label(code) for code in shown.school.rows],
+            "grades": grades,
+            "columns": [labels[c] for c in shown.school.columns],
+        },
+    )
+
+
+@actor_required(roles=SCHOOL_ROLES)
+def school_dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """The figures of the school dashboard, exactly as shown (「秘匿」 where suppressed)."""
+    _name, purpose, shown = _school_view_data(request)
+    labels = _column_labels()
+    hidden = _("秘匿")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="school-{purpose.value}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        ["level", "grade", "class", *[labels[c] for c in shown.school.columns], "total"]
+    )
+
+    def fmt(value: int | None) -> str:
+        return hidden if value is None else str(value)
+
+    for code, table in shown.grades.items():
+        for r, name in enumerate(table.rows):
+            writer.writerow(
+                [
+                    "class",
+                    _grade_label(code),
+                    name,
+                    *map(fmt, table.cells[r]),
+                    fmt(table.row_totals[r]),
+                ]
+            )
+    for r, code in enumerate(shown.school.rows):
+        writer.writerow(
+            [
+                "grade",
+                _grade_label(code),
+                "",
+                *map(fmt, shown.school.cells[r]),
+                fmt(shown.school.row_totals[r]),
+            ]
+        )
+    writer.writerow(
+        ["school", "", "", *map(fmt, shown.school.column_totals), fmt(shown.school.grand_total)]
+    )
+    return response

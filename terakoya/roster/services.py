@@ -7,6 +7,7 @@ transaction. Retiring ends a period (``end_date``) and keeps the history.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -410,6 +411,53 @@ def group_save(
     return group
 
 
+@transaction.atomic
+def initial_credential_issue(*, person: Person, school: School, actor: AuditActor) -> str:
+    """Give a newly registered person a first credential and return it (shown once).
+
+    Elementary learners get a three-picture sequence for class-code sign-in; everyone else a
+    random 12-character password. Only its argon2 hash is stored.
+    """
+    from terakoya.accounts.pictures import PICTURES, SEQUENCE_LENGTH, sequence_password
+
+    user = person.user
+    if user is None:
+        raise UserError("サインイン用のアカウントがありません。", "The person has no account.")
+    learner = Membership.objects.filter(person=person, role=Role.LEARNER, school=school).exists()
+    chooser = secrets.SystemRandom()
+    if learner and school.school_type == "B1":
+        credential = sequence_password(
+            [chooser.choice(PICTURES).key for _ in range(SEQUENCE_LENGTH)]
+        )
+    else:
+        alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+        credential = "".join(chooser.choice(alphabet) for _ in range(12))
+    user.set_password(credential)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action="signin.credential.issue",
+        outcome=AuditOutcome.CHANGED,
+        purpose="school_administration",
+        school_uuid=school.uuid,
+        target_type="roster.person",
+        target_uuid=person.uuid,
+        subject_uuid=person.uuid,
+    )
+    return credential
+
+
+@transaction.atomic
+def person_enrol_with_credential(
+    *, school: School, actor: AuditActor, **registration: Any
+) -> tuple[Person, str]:
+    """Register a person (see :func:`person_register`) and issue their first credential, in
+    one transaction. The web form and the JSON API both call this."""
+    person = person_register(school=school, actor=actor, **registration)
+    credential = initial_credential_issue(person=person, school=school, actor=actor)
+    return person, credential
+
+
 __all__ = [
     "Role",
     "board_create",
@@ -417,6 +465,7 @@ __all__ = [
     "enrolment_create",
     "group_save",
     "guardian_link_create",
+    "initial_credential_issue",
     "membership_create",
     "person_create",
     "person_retire",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from terakoya.roster import urls_oneroster, views
+from terakoya.roster import api, urls_oneroster, views
 
 app_name = "roster"
 
@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("roster/api/classes/<uuid:class_uuid>/", views.class_roster_api, name="class_roster_api"),
     path("roster/learners/<uuid:learner_uuid>/", views.learner_detail, name="learner_detail"),
+    path("roster/api/people/", api.people_create, name="api_people_create"),
     path("roster/people/", views.people_list, name="people_list"),
     path("roster/people/new/<str:kind>/", views.person_new, name="person_new"),
     path("roster/people/<uuid:person_uuid>/", views.person_detail, name="person_detail"),

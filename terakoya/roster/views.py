@@ -216,7 +216,7 @@ def person_new(request: HttpRequest, kind: str) -> HttpResponse:
                     for m in scope_school_people(actor, school, role="learner")
                     if str(m.person.uuid) in chosen
                 ]
-            person = services.person_register(
+            person, credential = services.person_enrol_with_credential(
                 school=school,
                 role=data.get("role", kind),
                 actor=actor.audit_actor("school_admin"),
@@ -230,10 +230,18 @@ def person_new(request: HttpRequest, kind: str) -> HttpResponse:
         except (UserError, ValidationError) as error:
             _user_error(form, error)
         else:
-            messages.success(
-                request, _("%(name)s さんを登録しました。") % {"name": person.full_name}
+            # The first credential is shown once, in this response, and never stored in clear.
+            return render(
+                request,
+                "roster/person_created.html",
+                {
+                    "person": person,
+                    "school": school,
+                    "credential": credential,
+                    "picture": credential.startswith("picture:"),
+                },
+                status=201,
             )
-            return redirect("roster:person_detail", person_uuid=person.uuid)
     return render(
         request,
         "roster/person_form.html",

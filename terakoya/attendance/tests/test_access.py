@@ -326,3 +326,31 @@ def test_a_school_with_periods_keeps_a_register_per_period_apart_from_the_day(wo
         learner=world.learner, school_class=world.homeroom, start=start, end=end
     )
     assert summary.late == 0  # period entries do not count towards the day figures
+
+
+def test_notice_reads_are_audited_under_the_readers_own_role(world):
+    from terakoya.attendance import selectors as sel
+
+    today = clock.today()
+    admin = Actor.for_person(world.school_admin)
+    if not sel.is_school_day(school=world.school, day=today):
+        services.calendar_set_open(actor=admin, school=world.school, day=today, label="t")
+    _send(world, world.guardian, world.learner)
+    for persona, role in (
+        ("school_admin", "school_admin"),
+        ("homeroom_teacher", "homeroom_teacher"),
+    ):
+        world.client_for(world.persona(persona)).get(
+            f"/attendance/classes/{world.homeroom.uuid}/register/"
+        )
+        entry = AuditEntry.objects.filter(action="attendance.notice.read").order_by("-id")[0]
+        assert (entry.actor_role, entry.subject_uuid) == (role, world.learner.uuid)
+
+
+def test_the_nurse_lists_the_schools_classes_for_health_records(world):
+    page = world.client_for(world.nurse).get("/attendance/health/")
+    assert page.status_code == 200
+    assert f"/attendance/health/learners/{world.learner.uuid}/" in page.content.decode()
+    entry = AuditEntry.objects.filter(action="class.roster.read").order_by("-id")[0]
+    assert entry.purpose == "health_management"
+    assert world.client_for(world.subject_teacher).get("/attendance/health/").status_code == 404

@@ -22,6 +22,8 @@ count by hand:
 佐藤太郎 (classmate): no entries — June 10,0,10,0,10; Sept 5,0,5,0,5; year 15,0,15,0,15.
 転入生 (joins on 9 June): June 授業日 from the 9th: 9 10 11 12 13 14 = 6; 欠席 13 June.
     June: 6,0,6,1,5; Sept 5,0,5,0,5; year 11,0,11,1,10.
+転出生 (enrolled from 1 April, leaves after 10 June): June 授業日 to the 10th:
+    2 3 5 6 9 10 = 6; 欠席 3 June. June: 6,0,6,1,5; not listed in September; year 6,0,6,1,5.
 """
 
 from __future__ import annotations
@@ -83,12 +85,31 @@ def year_world(db):
         person=transfer, school_class=world.homeroom, shusseki_no=3, begin_date=D(2025, 6, 9)
     )
     world.transfer = transfer  # type: ignore[attr-defined]
+    leaver = roster.person_create(
+        family_name="小川", given_name="蓮", family_name_kana="おがわ", given_name_kana="れん"
+    )
+    roster.membership_create(
+        person=leaver,
+        role=Role.LEARNER,
+        board=world.board,
+        school=world.school,
+        grade="P3",
+        begin_date=D(2025, 4, 1),
+        end_date=D(2025, 6, 10),
+    )
+    roster.enrolment_create(
+        person=leaver,
+        school_class=world.homeroom,
+        shusseki_no=4,
+        begin_date=D(2025, 4, 1),
+        end_date=D(2025, 6, 10),
+    )
     teacher = Actor.for_person(world.homeroom_teacher)
-    a, t = world.learner.uuid, transfer.uuid
+    a, t, o = world.learner.uuid, transfer.uuid, leaver.uuid
     ill = Mark(status="absent", reason="illness")
     days = {
         D(2025, 6, 2): {a: ill},
-        D(2025, 6, 3): {a: ill},
+        D(2025, 6, 3): {a: ill, o: ill},
         D(2025, 6, 5): {a: Mark(status="late")},
         D(2025, 6, 6): {},
         D(2025, 6, 9): {a: Mark(status="suspended", note="インフルエンザ")},
@@ -111,7 +132,7 @@ def year_world(db):
 
 def _figures(world, start, end):
     teacher = Actor.for_person(world.homeroom_teacher)
-    rows = access.register_learners(teacher, world.homeroom, on=end)
+    rows = access.register_learners_between(teacher, world.homeroom, start=start, end=end)
     learners = [(e.shusseki_no, p) for e, p in rows]
     table = selectors.summary_table(
         school_class=world.homeroom, learners=learners, start=start, end=end
@@ -132,6 +153,7 @@ def test_yearly_figures_match_the_hand_computed_fixture(year_world):
     assert figures["山田 花子"] == [15, 3, 12, 4, 8, 1, 1]
     assert figures["佐藤 太郎"] == [15, 0, 15, 0, 15, 0, 0]
     assert figures["木村 翔"] == [11, 0, 11, 1, 10, 0, 0]
+    assert figures["小川 蓮"] == [6, 0, 6, 1, 5, 0, 0]
 
 
 def test_monthly_figures_match_the_hand_computed_fixture(year_world):
@@ -139,6 +161,8 @@ def test_monthly_figures_match_the_hand_computed_fixture(year_world):
     september = _figures(year_world, D(2025, 9, 1), D(2025, 9, 30))
     assert june["山田 花子"] == [10, 3, 7, 3, 4, 1, 1]
     assert june["木村 翔"] == [6, 0, 6, 1, 5, 0, 0]
+    assert june["小川 蓮"] == [6, 0, 6, 1, 5, 0, 0]
+    assert "小川 蓮" not in september
     assert september["山田 花子"] == [5, 0, 5, 1, 4, 0, 0]
     assert september["佐藤 太郎"] == [5, 0, 5, 0, 5, 0, 0]
 

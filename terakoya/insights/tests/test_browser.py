@@ -86,3 +86,25 @@ def test_the_board_analyst_reads_the_privacy_ledger_on_a_tablet(
     assert "校種別児童生徒数" in page.locator("table").inner_text()
     screenshot(page, "insights-privacy-ledger-board-analyst")
     context.close()
+
+
+def test_the_school_dashboard_on_a_tablet_shows_suppressed_cells(browser, live_server, world):
+    from terakoya.insights.tests.test_school_aggregate import _fill
+    from terakoya.privacy.consent import consent_grant
+    from terakoya.privacy.purposes import Purpose
+    from terakoya.roster.models import Person
+
+    granted = _fill(world, "3年2組", "P3", 24)[:15] + _fill(world, "4年1組", "P4", 28)[:20]
+    for uuid in granted:
+        consent_grant(
+            learner=Person.objects.get(uuid=uuid),
+            given_by=world.guardian,
+            given_by_role="guardian",
+            purpose=Purpose.INDIVIDUAL_RESEARCH,
+        )
+    context, page = _signed_in_page(browser, live_server, world, world.school_admin)
+    page.goto(f"{live_server.url}/insights/school/")
+    assert page.locator("h1").inner_text().startswith("学校の集計")
+    assert page.locator("abbr.suppressed").count() > 0
+    screenshot(page, "insights-school-dashboard-school-admin")
+    context.close()

@@ -229,3 +229,14 @@ def test_any_small_grade_class_hierarchy_is_protected(drawn):
         grades[f"{g + 1}年"] = Table(f"{g + 1}年", t.rows, drawn[0].columns, cells_g)
     values, constraints, _ = school_entries("s", grades)
     assert_protected(values, constraints, suppress(values, constraints))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.randoms(use_true_random=False))
+def test_the_exact_rank_check_agrees_with_a_floating_point_rank_test(table, rnd):
+    values, constraints = table_entries(table)
+    keys = list(values)
+    hidden = {k for k in keys if rnd.random() < 0.5}
+    assert determined_entries(hidden, constraints) == linearly_determined(
+        values, constraints, hidden
+    )

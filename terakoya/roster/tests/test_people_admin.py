@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.test import Client
 
 from terakoya.roster.models import Enrolment, GuardianLink, Membership, Person
 
@@ -26,9 +29,13 @@ def _learner_form(world, **overrides):
 def test_a_school_admin_registers_a_learner_with_a_homeroom_and_an_account(world):
     client = world.client_for(world.school_admin)
     response = client.post("/roster/people/new/learner/", _learner_form(world))
-    assert response.status_code == 302
+    assert response.status_code == 201
     person = Person.objects.get(family_name="森", given_name="葵")
     assert person.user is not None
+    # The first credential is shown once: a picture sequence for an elementary learner.
+    credential = re.search(r'data-testid="credential">([^<]+)<', response.text).group(1)
+    assert credential.startswith("picture:")
+    assert person.user.check_password(credential)
     assert Membership.objects.get(person=person).grade == "P3"
     enrolment = Enrolment.objects.get(person=person)
     assert enrolment.school_class == world.homeroom
@@ -73,7 +80,7 @@ def test_a_twelve_digit_number_with_a_wrong_check_digit_is_accepted(world):
     response = client.post(
         "/roster/people/new/learner/", _learner_form(world, given_name="621498320258")
     )
-    assert response.status_code == 302
+    assert response.status_code == 201
 
 
 def test_a_guardian_is_registered_linked_to_a_child(world):
@@ -89,7 +96,7 @@ def test_a_guardian_is_registered_linked_to_a_child(world):
             "relationship": "母",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 201
     guardian = Person.objects.get(given_name="恵")
     assert GuardianLink.objects.filter(guardian=guardian, learner=world.classmate).exists()
 
@@ -144,3 +151,26 @@ def test_a_teacher_cannot_open_people_administration(world):
     client = world.client_for(world.homeroom_teacher)
     assert client.get("/roster/people/").status_code == 404
     assert client.get("/roster/people/new/learner/").status_code == 404
+
+
+def test_a_registered_guardian_signs_in_with_the_password_shown_once(world):
+    client = world.client_for(world.school_admin)
+    response = client.post(
+        "/roster/people/new/guardian/",
+        {
+            "family_name": "佐藤",
+            "given_name": "恵",
+            "family_name_kana": "さとう",
+            "given_name_kana": "めぐみ",
+            "children": [str(world.classmate.uuid)],
+        },
+    )
+    username = re.search(r'data-testid="username">([^<]+)<', response.text).group(1)
+    password = re.search(r'data-testid="credential"[^>]*>([^<]+)<', response.text).group(1)
+    guardian = Client()
+    signed_in = guardian.post("/accounts/signin/", {"username": username, "password": password})
+    assert signed_in.status_code == 302
+    assert "佐藤 恵さんのホーム" in guardian.get("/").text
+    # Shown once: the person's page does not show it again.
+    detail = client.get(f"/roster/people/{Person.objects.get(given_name='恵').uuid}/")
+    assert password not in detail.text
