@@ -37,9 +37,7 @@ def main() -> None:
     school, learners, key, secret = school_with_learners(args.learners)
     learner_ids = dict(
         Statement._meta.get_field("learner")
-        .related_model.objects.filter(
-            uuid__in=learners
-        )
+        .related_model.objects.filter(uuid__in=learners)
         .values_list("uuid", "id")
     )
     by_name = {str(k): v for k, v in learner_ids.items()}
