@@ -6,6 +6,7 @@ imports all call :func:`statement_store`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -45,7 +46,14 @@ from terakoya.records.xapi.shape import (
     index_terms,
     normalise,
 )
-from terakoya.records.xapi.validate import V1, V2, VOIDED, parse_timestamp, validate_statement
+from terakoya.records.xapi.validate import (
+    V1,
+    V2,
+    VOIDED,
+    check_depth,
+    parse_timestamp,
+    validate_statement,
+)
 from terakoya.roster.models import Membership, Person, Role, School
 
 #: The authority of statements Terakoya records itself (D 2.4.9).
@@ -712,6 +720,9 @@ def _document_learner(school: School, key: DocumentKey, client: LrsClient | None
 
 
 def _guard_document(content: bytes, content_type: str, key: DocumentKey) -> None:
+    if content_type.split(";")[0].strip().lower() == "application/json":
+        with contextlib.suppress(orjson.JSONDecodeError):
+            check_depth(orjson.loads(content), "$")
     try:
         check_identifier(key.doc_id, location="documentId")
         _scan(key.doc_id, "documentId")
