@@ -10,7 +10,6 @@ one adapter to the LRS service ``terakoya.records.services.statement_store``
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import uuid
 from collections.abc import Sequence
@@ -74,18 +73,15 @@ def attendance_statement(
 
 
 def send_statements(statements: Sequence[dict[str, Any]], *, school_uuid: uuid.UUID) -> int:
-    """Hand statements to the LRS; return how many were handed over (0 if no LRS service).
+    """Store statements in the school's learning-record store; return how many were stored.
 
-    The single adapter: the LRS helper's ``statement_store`` is not on main yet, so this looks
-    it up at call time and does nothing when it is missing.
+    The single adapter to the LRS's one write path, ``statement_store`` (validation, privacy
+    guards, learner resolution, audit), called after the register's transaction commits.
     """
-    try:
-        module = importlib.import_module("terakoya.records.services")
-    except ModuleNotFoundError:
-        module = None
-    store = getattr(module, "statement_store", None) if module is not None else None
-    if store is None:
-        logger.info("attendance xAPI: no LRS service; %d statements not sent", len(statements))
+    from terakoya.records.services import statement_store
+
+    if not statements:
         return 0
-    store(statements=list(statements), school_uuid=school_uuid)
-    return len(statements)
+    stored = statement_store(statements=list(statements), school_uuid=school_uuid)
+    logger.info("attendance xAPI: %d statements stored", len(stored))
+    return len(stored)

@@ -6,6 +6,14 @@ from terakoya.web.nav import NavItem
 
 ITEMS = [
     NavItem(
+        "insights:mastery_classes",
+        "習得状況",
+        "Mastery",
+        frozenset({"teacher", "school_admin", "principal"}),
+        icon="🎯",
+        order=50,
+    ),
+    NavItem(
         "insights:school_dashboard",
         "学校の集計",
         "School figures",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid as uuid_module
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Q
 
+from terakoya.assessment.models import Response as AssessmentResponse
 from terakoya.core.errors import UserError
 from terakoya.insights.bkt import PARAMETER_NAMES, Params
 from terakoya.insights.cracks import Alert, LearnerSignals, Thresholds, alerts_for_class
@@ -16,11 +18,12 @@ from terakoya.insights.mastery import Attempt, MasteryEstimate, mastery_estimate
 from terakoya.insights.models import PrivacyBudget, PrivacyRelease, SkillFit
 from terakoya.insights.services import budget_spent
 from terakoya.insights.suppression import ShownSchool, Table, suppress_school
-from terakoya.privacy.gate import Actor, scope_class_learners
+from terakoya.privacy.audit import audit_record_many
+from terakoya.privacy.gate import Actor, Relation, scope_class_learners, teaching_classes
 from terakoya.privacy.models import ConsentAction, ConsentEvent
 from terakoya.privacy.purposes import PURPOSES, Purpose
-from terakoya.roster.models import Board, Person, School, SchoolClass
-from terakoya.roster.selectors import school_homerooms
+from terakoya.roster.models import Board, ClassType, Person, School, SchoolClass
+from terakoya.roster.selectors import school_classes, school_homerooms
 
 
 def skill_fit_latest(*, codes: Iterable[str], board: Board | None = None) -> dict[str, SkillFit]:
@@ -146,7 +149,20 @@ def class_mastery(
     the caller's order; learners keep the roster order.
     """
     roster = class_roster(actor=actor, school_class=school_class)
+    return _mastery_table(roster, codes, attempts, board)
+
+
+def _mastery_table(
+    roster: list[RosterEntry],
+    codes: Sequence[str],
+    attempts: Mapping[tuple[str, str], Sequence[Attempt]],
+    board: Board | None,
+) -> list[CodeMastery]:
     fits = skill_fit_latest(codes=codes, board=board)
+    if board is not None:
+        # A code never fitted for the board falls back to an installation-wide fit.
+        missing = [c for c in codes if c not in fits]
+        fits.update(skill_fit_latest(codes=missing, board=None) if missing else {})
     out = []
     for code in codes:
         fit = fits.get(code)
@@ -162,6 +178,54 @@ def class_mastery(
             rows.append(LearnerMastery(learner=entry, estimate=estimate, band=band))
         out.append(CodeMastery(code=code, fit=fit, learners=rows, counts=counts))
     return out
+
+
+def class_mastery_from_assessment(*, actor: Actor, school_class: SchoolClass) -> list[CodeMastery]:
+    """Mastery per code for a class from its learners' marked answers (assessment app).
+
+    Codes are those the class's learners answered, in code order; each learner's answers are
+    the evidence (attempt id = the answer's UUID). Reading the answers is audited per learner
+    (``insights.mastery.read``).
+    """
+    roster = class_roster(actor=actor, school_class=school_class)
+    uuids = [entry.uuid for entry in roster]
+    attempts: dict[tuple[str, str], list[Attempt]] = {}
+    rows = (
+        AssessmentResponse.objects.filter(
+            attempt__learner__uuid__in=uuids, fraction__isnull=False, answered_at__isnull=False
+        )
+        .order_by("answered_at", "id")
+        .values_list("uuid", "attempt__learner__uuid", "question__codes", "fraction")
+    )
+    for answer_uuid, learner_uuid, codes, fraction in rows:
+        for code in codes or ():
+            attempts.setdefault((str(learner_uuid), str(code)), []).append(
+                Attempt(id=str(answer_uuid), correct=(fraction or 0.0) >= 1 - 1e-9)
+            )
+    if teaching_classes(actor).filter(pk=school_class.pk).exists():
+        relation = (
+            Relation.HOMEROOM_TEACHER
+            if school_class.class_type == ClassType.HOMEROOM
+            else Relation.SUBJECT_TEACHER
+        )
+    else:
+        relation = Relation.SCHOOL_ADMIN
+    audit_record_many(
+        [
+            {
+                "actor": actor.audit_actor(relation),
+                "action": "insights.mastery.read",
+                "purpose": Purpose.INSTRUCTION,
+                "school_uuid": school_class.school.uuid,
+                "target_type": "roster.schoolclass",
+                "target_uuid": school_class.uuid,
+                "subject_uuid": uuid_module.UUID(entry.uuid),
+            }
+            for entry in roster
+        ]
+    )
+    codes = sorted({code for _, code in attempts})
+    return _mastery_table(roster, codes, attempts, school_class.school.board)
 
 
 @dataclass(frozen=True)
@@ -378,3 +442,15 @@ def school_consent_aggregate(*, actor: Actor, school: School, purpose: Purpose) 
         return "withdrawn" if action == ConsentAction.WITHDRAW else "no_answer"
 
     return _suppressed_school(school, CONSENT_COLUMNS, classes, category)
+
+
+def classes_for_mastery(*, actor: Actor) -> list[SchoolClass]:
+    """Classes the actor teaches, then (for administrators) the other classes of their school."""
+    taught = list(teaching_classes(actor).select_related("school").order_by("name"))
+    admin_schools = actor.school_ids("school_admin", "principal")
+    others = (
+        list(school_classes(school_ids=admin_schools).exclude(pk__in=[c.pk for c in taught]))
+        if admin_schools
+        else []
+    )
+    return taught + others

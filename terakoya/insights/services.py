@@ -14,6 +14,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Sum
 
+from terakoya.assessment.models import Response as AssessmentResponse
 from terakoya.core import clock
 from terakoya.core.errors import UserError
 from terakoya.insights import bkt
@@ -106,6 +107,70 @@ def skill_fit_run(
         count=len(fits),
     )
     return fits
+
+
+def assessment_responses(*, board: Board) -> list[Response]:
+    """Marked answers from the assessment app for every school of ``board``, as BKT input.
+
+    One response per (answer, course-of-study code of its question), in the order answered;
+    right means full marks (fraction 1). Answers not yet marked, and questions without a code,
+    are left out. The learner key is the learner's UUID, used only to group a learner's
+    answers: it is never stored with the fitted parameters.
+    """
+    rows = (
+        AssessmentResponse.objects.filter(
+            attempt__drill__school__board=board,
+            fraction__isnull=False,
+            answered_at__isnull=False,
+        )
+        .order_by("answered_at", "id")
+        .values_list("attempt__learner__uuid", "question__codes", "fraction")
+    )
+    out: list[Response] = []
+    for learner_uuid, codes, fraction in rows.iterator(chunk_size=5000):
+        for code in codes or ():
+            out.append(
+                Response(
+                    code=str(code), learner=str(learner_uuid), correct=(fraction or 0.0) >= 1 - 1e-9
+                )
+            )
+    return out
+
+
+@transaction.atomic
+def skill_fit_for_board(
+    *, actor: AuditActor, board: Board, replicates: int = 20, seed: int | None = None
+) -> list[SkillFit]:
+    """Fit every code answered in ``board``'s schools (see :func:`assessment_responses`).
+
+    The read of the answers is audited as one aggregate entry (``insights.skill_fit.read``,
+    with the number of answers), then the fit as ``insights.skill_fit``.
+    """
+    responses = assessment_responses(board=board)
+    audit_record(
+        actor=actor,
+        action="insights.skill_fit.read",
+        purpose="instruction",
+        target_type="assessment.response",
+        count=len(responses),
+    )
+    return skill_fit_run(
+        actor=actor, responses=responses, board=board, replicates=replicates, seed=seed
+    )
+
+
+def skill_fit_for_board_code(
+    *, actor: AuditActor, board_code: str, replicates: int = 20
+) -> list[SkillFit]:
+    """:func:`skill_fit_for_board` by 教育委員会コード; UserError when there is no such board."""
+    board = Board.objects.filter(code=board_code).first()
+    if board is None:
+        raise UserError(
+            f"教育委員会コード {board_code} の教育委員会がありません。",
+            f"There is no board with the code {board_code}.",
+            location="board",
+        )
+    return skill_fit_for_board(actor=actor, board=board, replicates=replicates)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ under 10, none recoverable). They still require a signed-in staff role.
 from __future__ import annotations
 
 import csv
+import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,8 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from terakoya.insights import selectors
-from terakoya.insights.charts import bar_chart
+from terakoya.insights.charts import bar_chart, progress_bar
 from terakoya.insights.suppression import ShownSchool
+from terakoya.privacy.gate import access_class_by_uuid
 from terakoya.privacy.purposes import OPTIONAL_PURPOSES, PURPOSES, Purpose
 from terakoya.roster.access import access_admin_school
 from terakoya.roster.choices import Grade
@@ -175,3 +177,50 @@ def school_dashboard_csv(request: HttpRequest) -> HttpResponse:
         ["school", "", "", *map(fmt, shown.school.column_totals), fmt(shown.school.grand_total)]
     )
     return response
+
+
+CLASS_ROLES = ("teacher", "school_admin", "principal")
+
+
+@actor_required(roles=CLASS_ROLES)
+def mastery_classes(request: HttpRequest) -> HttpResponse:
+    """The classes whose mastery the actor may see: those they teach (and, for administrators,
+    every class of their school)."""
+    actor = request_actor(request)
+    classes = selectors.classes_for_mastery(actor=actor)
+    return render(request, "insights/mastery_classes.html", {"classes": classes})
+
+
+@actor_required(roles=CLASS_ROLES)
+def class_mastery(request: HttpRequest, class_uuid: uuid.UUID) -> HttpResponse:
+    actor = request_actor(request)
+    school_class = access_class_by_uuid(actor, class_uuid, purpose=Purpose.INSTRUCTION)
+    codes = selectors.class_mastery_from_assessment(actor=actor, school_class=school_class)
+    sections = []
+    for item in codes:
+        rows = []
+        for row in item.learners:
+            estimate = row.estimate
+            chart = (
+                progress_bar(
+                    title=f"{row.learner.name} {item.code}",
+                    done=round(estimate.p_mastered * 100),
+                    total=100,
+                    description=_("習得の確率 %(p)s%%(%(lo)s–%(hi)s%%)、解答%(n)s件にもとづく")
+                    % {
+                        "p": round(estimate.p_mastered * 100),
+                        "lo": round(estimate.low * 100),
+                        "hi": round(estimate.high * 100),
+                        "n": estimate.n_attempts,
+                    },
+                )
+                if estimate is not None
+                else None
+            )
+            rows.append({"row": row, "estimate": estimate, "chart": chart})
+        sections.append({"item": item, "rows": rows})
+    return render(
+        request,
+        "insights/class_mastery.html",
+        {"school_class": school_class, "sections": sections, "threshold": selectors.MASTERED_AT},
+    )

@@ -27,8 +27,10 @@ _WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _SEP = r"[ \-\u2010\u2011\u2012\u2013\u2014\u2212\u30fc]"
 # Not adjacent to a letter or digit, and not the last group of a hyphenated identifier such as
 # a UUID (whose final 12 hex characters are sometimes all digits).
+# The two separators must agree (none, or one at both places: 4-4-4), so "73101922-7710", the
+# start of a UUID, is not read as twelve digits.
 _CANDIDATE = re.compile(
-    rf"(?<![0-9A-Za-z])(?<![0-9A-Za-z]-)(\d{{4}}){_SEP}?(\d{{4}}){_SEP}?(\d{{4}})(?![0-9A-Za-z])"
+    rf"(?<![0-9A-Za-z])(?<![0-9A-Za-z]-)(\d{{4}})({_SEP}?)(\d{{4}})\2(\d{{4}})(?![0-9A-Za-z])"
 )
 
 
@@ -79,7 +81,10 @@ def is_my_number(digits: str) -> bool:
 def contains_my_number(text: str) -> bool:
     """True when ``text`` contains anything that reads as a valid My Number."""
     normalised = unicodedata.normalize("NFKC", text)
-    return any(is_my_number("".join(match.groups())) for match in _CANDIDATE.finditer(normalised))
+    return any(
+        is_my_number(match.group(1) + match.group(3) + match.group(4))
+        for match in _CANDIDATE.finditer(normalised)
+    )
 
 
 def check_text(text: str, *, location: str = "") -> None:

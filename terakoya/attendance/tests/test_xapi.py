@@ -50,8 +50,25 @@ def test_late_counts_as_attended_and_ids_are_deterministic():
     assert _statement("late")["id"] != _statement("absent")["id"]
 
 
-def test_without_an_lrs_service_the_adapter_sends_nothing():
-    assert xapi.send_statements([_statement()], school_uuid=SCHOOL) == 0
+@pytest.mark.django_db
+def test_the_adapter_stores_attendance_in_the_schools_lrs(world):
+    from terakoya.records.models import Statement
+
+    statement = xapi.attendance_statement(
+        learner_uuid=world.learner.uuid,
+        school_uuid=world.school.uuid,
+        class_uuid=world.homeroom.uuid,
+        day=dt.date(2026, 6, 2),
+        period=0,
+        status="absent",
+        recorded_at=AT,
+    )
+    assert xapi.send_statements([statement], school_uuid=world.school.uuid) == 1
+    stored = Statement.objects.get(statement_id=statement["id"])
+    assert stored.learner_id == world.learner.pk
+    # Sending the same day and status again is idempotent (deterministic id, same content).
+    assert xapi.send_statements([statement], school_uuid=world.school.uuid) == 1
+    assert Statement.objects.filter(statement_id=statement["id"]).count() == 1
 
 
 @pytest.mark.django_db

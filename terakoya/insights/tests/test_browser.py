@@ -108,3 +108,17 @@ def test_the_school_dashboard_on_a_tablet_shows_suppressed_cells(browser, live_s
     assert page.locator("abbr.suppressed").count() > 0
     screenshot(page, "insights-school-dashboard-school-admin")
     context.close()
+
+
+def test_the_teachers_class_mastery_page_on_a_tablet(browser, live_server, world):
+    from terakoya.insights.tests.test_assessment_source import make_answers
+
+    make_answers(world)
+    services.skill_fit_for_board(actor=SYSTEM, board=world.board, replicates=6, seed=2)
+    context, page = _signed_in_page(browser, live_server, world, world.homeroom_teacher)
+    page.goto(f"{live_server.url}/insights/classes/{world.homeroom.uuid}/mastery/")
+    assert page.locator("h1").inner_text().startswith("習得状況")
+    assert page.locator("tbody tr").count() == 2
+    page.locator("details summary").first.click()
+    screenshot(page, "insights-class-mastery-homeroom-teacher")
+    context.close()

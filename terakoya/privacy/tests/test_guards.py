@@ -179,3 +179,17 @@ def test_a_biometric_extension_in_an_xapi_result_is_refused_with_its_path():
 def test_a_prohibited_verb_is_refused_through_identifiers():
     with pytest.raises(ProhibitedCategoryRefused):
         scan({}, identifiers=["https://example.org/verbs/detected-emotion"])
+
+
+def test_the_start_of_a_uuid_is_not_taken_for_a_my_number():
+    # The head of a UUID ("62149832-0257-…") reads as twelve digits with a valid check digit
+    # if the separators are ignored; mixed separators are not a My Number's 4-4-4 form.
+    from terakoya.privacy.guards import contains_my_number
+
+    for digits in ("621498320257", "123456789018"):
+        uuid_text = f"{digits[:8]}-{digits[8:]}-4abc-8def-0123456789ab"
+        assert not contains_my_number(uuid_text)
+    assert contains_my_number("6214-9832-0257")
+    assert contains_my_number("6214 9832 0257")
+    assert not contains_my_number("62149832-0257")
+    assert not contains_my_number("6214-98320257")

@@ -1,7 +1,7 @@
 """Durability: SIGKILL the real server while clients post batches; nothing acknowledged is lost
 and no batch is half-stored.
 
-Runs gunicorn as ``make serve`` does, on 127.0.0.1:8104 with a temporary data directory
+Runs gunicorn as ``make serve`` does, on a free 127.0.0.1 port with a temporary data directory
 (SQLite in WAL mode, the embedded default).
 """
 
@@ -11,6 +11,7 @@ import base64
 import http.client
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +25,17 @@ import orjson
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-PORT = 8104
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# A free port, not a fixed one: another server on the machine must not answer our clients.
+PORT = _free_port()
 
 pytestmark = pytest.mark.slow
 

@@ -65,6 +65,7 @@ def import_file(
             progress("validated", sum(report.row_counts.values()))
         if not report.ok:
             raise report.issues.refuse()
+        report.index.release()
         result = apply_package(package, report, actor=actor, dry_run=dry_run, progress=progress)
     return ImportOutcome(report=report, result=result)
 

@@ -8,6 +8,7 @@ the number of sourcedIds, never with the rows' content.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -68,6 +69,20 @@ class Index:
     # Boards a school administrator may reference but not change: sid -> (name, code).
     readonly_orgs: dict[str, tuple[str, str]] = field(default_factory=dict)
     permitted_users: set[str] = field(default_factory=set)
+
+    def release(self) -> None:
+        """Drop what only validation needed; the apply step keeps orgs and users."""
+        for name in ("sessions", "courses", "students", "primary_role_users"):
+            getattr(self, name).clear()
+        self.classes.clear()
+        self.db_sessions.clear()
+        self.db_courses.clear()
+        self.db_classes.clear()
+        self.db_users.clear()
+        self.db_students.clear()
+        self.db_primary_role_users.clear()
+        self.db_master_ids.clear()
+        self.permitted_users.clear()
 
     def org_type(self, sid: str) -> str | None:
         return self.orgs.get(sid) or self.db_orgs.get(sid)
@@ -175,7 +190,8 @@ def _index_database(index: Index, scope: Scope) -> None:
 
 def _cell_id(cells: dict[str, str], column: str) -> str:
     value = cells.get(column, "").strip()
-    return spec.normalise_sourced_id(value) if value else ""
+    # Interned: the same sourcedId in several index sets is then stored once.
+    return sys.intern(spec.normalise_sourced_id(value)) if value else ""
 
 
 def _index_package(package: Package, index: Index, report: Report) -> None:
