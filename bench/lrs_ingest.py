@@ -64,12 +64,15 @@ def http_rate(
     return clients * batches_per_client * batch / elapsed
 
 
-def raw_rate(school: Any, learners: list[str], batch: int, total: int) -> float:
-    """Insert the rows the pipeline would write, with executemany, ``batch`` per transaction."""
+def raw_rate(school: Any, learners: list[str], key: str, batch: int, total: int) -> float:
+    """Insert the rows the pipeline would write, with executemany, ``batch`` per transaction:
+    the same statement rows (learner and client set, as the pipeline sets them) and the same
+    index rows, shaped by the pipeline's own functions."""
     from django.db import connection, transaction
 
-    from terakoya.records.models import Statement, StatementActivity, StatementAgent
+    from terakoya.records.models import LrsClient, Statement, StatementActivity, StatementAgent
     from terakoya.records.xapi.shape import agent_ifi, index_terms, normalise
+    from terakoya.roster.models import Person
 
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Statement._meta.db_table}")  # noqa: S608 — table names from model meta
@@ -79,6 +82,8 @@ def raw_rate(school: Any, learners: list[str], batch: int, total: int) -> float:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {StatementActivity._meta.db_table}")  # noqa: S608 — table names from model meta
         next_activity = cursor.fetchone()[0] + 1
     stored = "2026-11-27 00:00:00"
+    learner_pk = dict(Person.objects.filter(uuid__in=learners).values_list("uuid", "pk"))
+    client_pk = LrsClient.objects.get(key=key).pk
     chunks = []
     for start in range(0, total, batch):
         statements, agents, activities = [], [], []
@@ -92,6 +97,8 @@ def raw_rate(school: Any, learners: list[str], batch: int, total: int) -> float:
                     sid,
                     str(uuid.uuid4()).replace("-", ""),
                     school.pk,
+                    client_pk,
+                    learner_pk[uuid.UUID(s["actor"]["account"]["name"])],
                     agent_ifi(s["actor"]),
                     s["verb"]["id"],
                     s["object"]["id"],
@@ -117,9 +124,10 @@ def raw_rate(school: Any, learners: list[str], batch: int, total: int) -> float:
     for statements, agents, activities in chunks:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {Statement._meta.db_table} (id, statement_id, school_id, actor_ifi,"  # noqa: S608 — table names from model meta
-                " verb_id, object_id, registration, timestamp, stored, voided, has_attachments,"
-                " version, payload) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {Statement._meta.db_table} (id, statement_id, school_id, client_id,"  # noqa: S608 — table names from model meta
+                " learner_id, actor_ifi, verb_id, object_id, registration, timestamp, stored,"
+                " voided, has_attachments, version, payload)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 statements,
             )
             cursor.executemany(
@@ -157,7 +165,7 @@ def main() -> None:
         )  # warm-up: workers import, connections open
         for batch, total in ((1, args.total // 10), (10, args.total // 2), (100, args.total)):
             rate = http_rate(args.port, headers, learners, batch, total, args.clients)
-            ceiling = raw_rate(school, learners, batch, total)
+            ceiling = raw_rate(school, learners, key, batch, total)
             print(f"{batch:5d}  {rate:11.0f}  {ceiling:10.0f}  {rate / ceiling:5.0%}")
     finally:
         server.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import datetime as dt
 import hmac
 import uuid
@@ -20,6 +21,13 @@ from terakoya.privacy.purposes import Purpose
 from terakoya.records import selectors, services
 from terakoya.records.models import Document, DocumentKind, LrsClient
 from terakoya.roster.models import Person, Role, School
+
+#: Active clients by pk, per process. A client row never changes after creation except for
+#: ``revoked_at`` and ``last_version``, and both are read fresh on every request by
+#: :func:`selectors.client_credentials`, so revocation takes effect on the next request in
+#: every process (decision 0103).
+_CLIENTS: dict[int, LrsClient] = {}
+_CLIENTS_MAX = 1000
 
 
 def client_authenticate(authorization: str) -> LrsClient | None:
@@ -34,13 +42,20 @@ def client_authenticate(authorization: str) -> LrsClient | None:
     key, colon, secret = decoded.partition(":")
     if not colon or not key or len(key) > 40:
         return None
-    client = (
-        LrsClient.objects.select_related("school").filter(key=key, revoked_at__isnull=True).first()
-    )
-    if client is None:
+    found = selectors.client_credentials(key)
+    if found is None:  # unknown or revoked: checked on every request, never cached
         return None
-    if not hmac.compare_digest(client.secret_hash, services.secret_digest(secret)):
+    pk, secret_hash, last_version = found
+    if not hmac.compare_digest(secret_hash, services.secret_digest(secret)):
         return None
+    cached = _CLIENTS.get(pk)
+    if cached is None or cached.secret_hash != secret_hash:
+        if len(_CLIENTS) >= _CLIENTS_MAX:
+            _CLIENTS.clear()
+        cached = _CLIENTS[pk] = selectors.client_by_pk(pk)
+    # A copy per request: threads of one worker never share a mutable instance.
+    client = copy.copy(cached)
+    client.last_version = last_version
     return client
 
 

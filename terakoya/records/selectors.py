@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from django.db import connection
 from django.db.models import Max, Q, QuerySet
 
 from terakoya.records.models import (
@@ -15,6 +16,7 @@ from terakoya.records.models import (
     AttachmentBlob,
     Document,
     DocumentKind,
+    LrsClient,
     Statement,
 )
 from terakoya.roster.models import School
@@ -61,6 +63,28 @@ def statement_get(
     if row is None:
         return None
     return orjson.loads(row[0]), row[1]
+
+
+def client_credentials(key: str) -> tuple[int, str, str] | None:
+    """(pk, secret hash, last version) of the active client with ``key``, or None.
+
+    One indexed lookup in plain SQL: it runs on every xAPI request, where the ORM's query
+    compilation cost more than the lookup itself (bench/lrs_query.py).
+    """
+    table = connection.ops.quote_name(LrsClient._meta.db_table)
+    key_column = connection.ops.quote_name("key")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, secret_hash, last_version FROM {table} WHERE {key_column} = %s"  # noqa: S608 — names from model meta
+            " AND revoked_at IS NULL",
+            [key],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]), str(row[2]))
+
+
+def client_by_pk(pk: int) -> LrsClient:
+    return LrsClient.objects.select_related("school").get(pk=pk)
 
 
 def statement_query(*, school: School, query: StatementQuery) -> StatementPage:

@@ -6,12 +6,13 @@ imports all call :func:`statement_store`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,14 @@ from terakoya.records.xapi.shape import (
     index_terms,
     normalise,
 )
-from terakoya.records.xapi.validate import V1, V2, VOIDED, parse_timestamp, validate_statement
+from terakoya.records.xapi.validate import (
+    V1,
+    V2,
+    VOIDED,
+    check_depth,
+    parse_timestamp,
+    validate_statement,
+)
 from terakoya.roster.models import Membership, Person, Role, School
 
 #: The authority of statements Terakoya records itself (D 2.4.9).
@@ -396,7 +404,7 @@ def _store(
     }
     stored = clock.now()
     stored_text = _timestamp_text(stored)
-    rows: list[Statement] = []
+    rows: list[dict[str, Any]] = []  # column values by attname; "pk" once inserted
     terms: list[tuple[dict[str, bool], dict[str, bool]]] = []
     voids: set[uuid.UUID] = set()
     refs: dict[uuid.UUID, list[int]] = {}
@@ -440,22 +448,25 @@ def _store(
             definitions[ident] = _merge_definition(definitions.get(ident, {}), definition)
         actor_id = agent_ifi(out["actor"]) or ""
         rows.append(
-            Statement(
-                statement_id=statement_id,
-                school=school,
-                client=client,
-                learner=learner,
-                actor_ifi=actor_id[:1024],
-                verb_id=out["verb"]["id"][:1024],
-                object_id=str(target.get("id") or agent_ifi(target) or "")[:1024],
-                object_ref=ref,
-                registration=_registration(out),
-                timestamp=stamp,
-                stored=stored,
-                has_attachments=bool(out.get("attachments")),
-                version=str(out["version"])[:10],
-                payload=orjson.dumps(out).decode(),
-            )
+            {
+                "statement_id": statement_id,
+                "school_id": school.pk,
+                "client_id": client.pk if client is not None else None,
+                "learner_id": learner.pk if learner is not None else None,
+                "actor_ifi": actor_id[:1024],
+                "verb_id": out["verb"]["id"][:1024],
+                "object_id": str(target.get("id") or agent_ifi(target) or "")[:1024],
+                "object_ref": ref,
+                "ref_verb_id": None,
+                "registration": _registration(out),
+                "ref_registration": None,
+                "timestamp": stamp,
+                "stored": stored,
+                "voided": False,
+                "has_attachments": bool(out.get("attachments")),
+                "version": str(out["version"])[:10],
+                "payload": orjson.dumps(out).decode(),
+            }
         )
         terms.append(index_terms(out))
         if ref is not None:
@@ -470,7 +481,7 @@ def _store(
             f"INSERT INTO {StatementAgent._meta.db_table} (statement_id, ifi, main)"  # noqa: S608 — table names from model meta
             " VALUES (%s, %s, %s)",
             [
-                (row.pk, ifi[:1024], main)
+                (row["pk"], ifi[:1024], main)
                 for row, (agents, _) in zip(rows, terms, strict=True)
                 for ifi, main in agents.items()
             ],
@@ -479,7 +490,7 @@ def _store(
             f"INSERT INTO {StatementActivity._meta.db_table} (statement_id, activity_id, main)"  # noqa: S608 — table names from model meta
             " VALUES (%s, %s, %s)",
             [
-                (row.pk, ident[:1024], main)
+                (row["pk"], ident[:1024], main)
                 for row, (_, activities) in zip(rows, terms, strict=True)
                 for ident, main in activities.items()
             ],
@@ -556,22 +567,44 @@ _STATEMENT_FIELDS: tuple[tuple[str, models.Field[Any, Any]], ...] = tuple(
 )
 
 
-def _insert_statements(rows: list[Statement]) -> None:
-    """Multi-row INSERT … RETURNING id (SQLite ≥ 3.35, PostgreSQL), setting each row's pk.
+def _same(value: Any) -> Any:
+    return value
 
-    Same SQL as ``bulk_create`` without its per-value model machinery, which cost more than
-    the insert itself at 100 statements per request (bench/lrs_ingest.py).
+
+def _uuid_hex(value: uuid.UUID | None) -> str | None:
+    return None if value is None else value.hex
+
+
+def _column_converters() -> list[Callable[[Any], Any]]:
+    """Python value -> database parameter per statement column, as ``get_db_prep_save``
+    computes it for the values ``_store`` builds (UUIDs, aware datetimes, str, bool, int)."""
+    adapt_datetime = connection.ops.adapt_datetimefield_value
+    native_uuid = connection.features.has_native_uuid_field
+    converters: list[Callable[[Any], Any]] = []
+    for _, model_field in _STATEMENT_FIELDS:
+        if isinstance(model_field, models.UUIDField) and not native_uuid:
+            converters.append(_uuid_hex)
+        elif isinstance(model_field, models.DateTimeField):
+            converters.append(adapt_datetime)
+        else:
+            converters.append(_same)
+    return converters
+
+
+def _insert_statements(rows: list[dict[str, Any]]) -> None:
+    """Multi-row INSERT … RETURNING id (SQLite ≥ 3.35, PostgreSQL), setting each row's "pk".
+
+    Same SQL as ``bulk_create`` without a model instance per statement and its per-value
+    machinery, which cost more than the insert itself at 100 statements per request
+    (bench/lrs_ingest.py, decision 0104).
     """
     table = connection.ops.quote_name(Statement._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column, _ in _STATEMENT_FIELDS)
     row_sql = "(" + ", ".join(["%s"] * len(_STATEMENT_FIELDS)) + ")"
+    plan = list(zip([f.attname for _, f in _STATEMENT_FIELDS], _column_converters(), strict=True))
     for start in range(0, len(rows), 100):
         chunk = rows[start : start + 100]
-        params: list[Any] = []
-        for row in chunk:
-            for _, model_field in _STATEMENT_FIELDS:
-                value = getattr(row, model_field.attname)
-                params.append(model_field.get_db_prep_save(value, connection))
+        params = [convert(row[attname]) for row in chunk for attname, convert in plan]
         sql = (
             f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 — table names from model meta
             + ", ".join([row_sql] * len(chunk))
@@ -581,12 +614,12 @@ def _insert_statements(rows: list[Statement]) -> None:
             cursor.execute(sql, params)
             ids = [found[0] for found in cursor.fetchall()]
         for row, pk in zip(chunk, ids, strict=True):
-            row.pk = pk
+            row["pk"] = pk
 
 
 def _inherit_ref_terms(
     school: School,
-    rows: list[Statement],
+    rows: list[dict[str, Any]],
     terms: list[tuple[dict[str, bool], dict[str, bool]]],
     refs: dict[uuid.UUID, list[int]],
 ) -> None:
@@ -609,8 +642,8 @@ def _inherit_ref_terms(
     )
     for target_id, target in targets.items():
         for position in refs[target_id]:
-            rows[position].ref_verb_id = target.verb_id
-            rows[position].ref_registration = target.registration
+            rows[position]["ref_verb_id"] = target.verb_id
+            rows[position]["ref_registration"] = target.registration
     for pk, ifi, main in agent_rows:
         for position in refs[by_pk[pk]]:
             agents = terms[position][0]
@@ -634,17 +667,19 @@ def _merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any
 def _activities_upsert(school: School, definitions: dict[str, Any]) -> None:
     """Keep the canonical definition of each activity: later statements update it (C 2.5)."""
     current = {
-        a.activity_id: a
-        for a in Activity.objects.filter(school=school, activity_id__in=list(definitions))
+        ident: (pk, stored)
+        for pk, ident, stored in Activity.objects.filter(
+            school=school, activity_id__in=list(definitions)
+        ).values_list("pk", "activity_id", "definition")
     }
     new = []
     for ident, definition in definitions.items():
         if ident in current:
-            row = current[ident]
-            old = orjson.loads(row.definition)
+            pk, stored = current[ident]
+            old = orjson.loads(stored)
             merged = _merge_definition(old, definition)
             if merged != old:
-                Activity.objects.filter(pk=row.pk).update(definition=orjson.dumps(merged).decode())
+                Activity.objects.filter(pk=pk).update(definition=orjson.dumps(merged).decode())
         else:
             new.append(
                 Activity(
@@ -712,6 +747,9 @@ def _document_learner(school: School, key: DocumentKey, client: LrsClient | None
 
 
 def _guard_document(content: bytes, content_type: str, key: DocumentKey) -> None:
+    if content_type.split(";")[0].strip().lower() == "application/json":
+        with contextlib.suppress(orjson.JSONDecodeError):
+            check_depth(orjson.loads(content), "$")
     try:
         check_identifier(key.doc_id, location="documentId")
         _scan(key.doc_id, "documentId")

@@ -61,3 +61,24 @@ def test_an_admin_of_another_school_cannot_revoke_the_client(world):
     assert http.post(f"/lrs/clients/{issued.client.uuid}/revoke").status_code == 404
     issued.client.refresh_from_db()
     assert issued.client.revoked_at is None
+
+
+def test_a_revoked_client_is_refused_on_its_next_request_after_being_cached(world):
+    from terakoya.records.tests.conftest import make_client
+
+    lrs = make_client(world.school)
+    assert lrs.get("statements").status_code == 200  # authenticated: now cached in-process
+    assert lrs.get("statements").status_code == 200
+    http = world.client_for(world.school_admin)
+    client = LrsClient.objects.get(key=lrs.key)
+    assert http.post(f"/lrs/clients/{client.uuid}/revoke").status_code == 302
+    assert lrs.get("statements").status_code == 401
+
+
+def test_a_wrong_secret_is_refused_after_the_right_one_was_cached(world):
+    from terakoya.records.tests.conftest import make_client
+
+    lrs = make_client(world.school)
+    assert lrs.get("statements").status_code == 200
+    lrs.secret = "not-the-secret"
+    assert lrs.get("statements").status_code == 401

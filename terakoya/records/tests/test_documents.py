@@ -118,3 +118,10 @@ def test_documents_are_per_school(lrs, world):
     lrs.put(_state(stateId="s"), {"a": 1})
     stranger = make_client(world.other_school)
     assert stranger.get(_state(stateId="s")).status_code == 404
+
+
+def test_a_deeply_nested_json_document_is_refused(lrs):
+    body = b'{"a": ' + b"[" * 300 + b"1" + b"]" * 300 + b"}"
+    assert lrs.post(_state(stateId="deep"), body).status_code == 400
+    assert lrs.put(_state(stateId="deep"), body).status_code == 400
+    assert not Document.objects.exists()

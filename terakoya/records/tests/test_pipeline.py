@@ -263,3 +263,25 @@ def test_the_secret_is_stored_only_as_a_digest(world):
 
 def test_new_id_helper_is_unique():
     assert new_id() != new_id()
+
+
+def test_the_delete_command_erases_a_learners_statements_outside_xapi(lrs, world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    lrs.post("statements", [statement(actor=_learner_actor(world.learner)), statement()])
+    out = StringIO()
+    call_command(
+        "lrs_statements_delete",
+        "--school",
+        world.school.code,
+        "--learner",
+        str(world.learner.uuid),
+        stdout=out,
+    )
+    assert out.getvalue().strip() == "deleted=1"
+    assert Statement.objects.count() == 1
+    assert not Statement.objects.filter(learner=world.learner).exists()
+    entry = AuditEntry.objects.get(action="statement.erase_learner")
+    assert entry.actor_role == "operator"

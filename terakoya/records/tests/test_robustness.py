@@ -187,3 +187,15 @@ def test_mutated_statements_never_cause_a_server_error(lrs, path, value, delete,
         "statements", {"statementId": "9b1c1a9e-1111-4000-8000-000000000000", "format": "ids"}
     )
     assert get.status_code < 500
+
+
+def test_deeply_nested_extensions_are_refused_not_crashed(lrs):
+    for depth in (200, 900):
+        marker = '"DEEP"'
+        body = orjson.dumps(
+            statement(result={"extensions": {"https://example.org/ext/deep": "DEEP"}})
+        ).replace(marker.encode(), b"[" * depth + b'"x"' + b"]" * depth)
+        response = lrs.post("statements", body)
+        assert response.status_code in {200, 400}
+    deeper = b'{"a":' * 2000 + b"1" + b"}" * 2000
+    assert lrs.post("statements", deeper).status_code == 400

@@ -575,8 +575,27 @@ def _validate_core(statement: dict[str, Any], where: str, *, version: str, sub: 
         raise bad("a voiding statement's object must be a StatementRef", location=where)
 
 
+#: Deepest nesting accepted in a statement (extensions included). Real statements need under
+#: ten levels; the limit keeps recursive checks and serialisation (orjson stops at 255) safe.
+MAX_DEPTH = 64
+
+
+def check_depth(value: Any, where: str = "$") -> None:
+    """Refuse (400) JSON nested deeper than :data:`MAX_DEPTH`, without recursing."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise bad(f"{where} is nested more than {MAX_DEPTH} levels deep", location=where)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+
+
 def validate_statement(value: Any, *, version: str, where: str = "$") -> dict[str, Any]:
     """Validate one statement; return it. Raises :class:`XapiError` (400) on the first fault."""
+    check_depth(value, where)
     try:
         return _validate_statement(value, version=version, where=where)
     except (TypeError, KeyError, AttributeError) as exc:
