@@ -61,12 +61,15 @@ def import_file(
         raise issues.refuse() from exc
     with package:
         report = validate_package(package, scope=scope)
-        if progress is not None:
-            progress("validated", sum(report.row_counts.values()))
-        if not report.ok:
-            raise report.issues.refuse()
-        report.index.release()
-        result = apply_package(package, report, actor=actor, dry_run=dry_run, progress=progress)
+        try:
+            if progress is not None:
+                progress("validated", sum(report.row_counts.values()))
+            if not report.ok:
+                raise report.issues.refuse()
+            report.index.release()
+            result = apply_package(package, report, actor=actor, dry_run=dry_run, progress=progress)
+        finally:
+            report.index.close()
     return ImportOutcome(report=report, result=result)
 
 

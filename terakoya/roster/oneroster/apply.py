@@ -182,9 +182,9 @@ class Applier:
         self.board_ids: dict[str, int] = {}
         self.school_ids: dict[str, tuple[int, int]] = {}  # sid -> (school id, board id)
         self.year_ids: dict[str, int] = {}
-        self.class_ids: dict[str, int] = {}
-        self.touched_memberships: set[int] = set()
-        self.touched_enrolments: set[int] = set()
+        # Keys that grow with the file live in the report's on-disk key store (decision 0125):
+        # "class_id" (class key -> id), "touched:membership", "touched:enrolment" (ids seen).
+        self.keys = report.index.keys
         self.person_audit: list[dict[str, Any]] = []
         self.derived_courses: dict[str, int] = {}
         self.unkeyed: dict[type[models.Model], bool] = {}
@@ -242,7 +242,24 @@ class Applier:
             )
         }
         self.year_ids = _by_sid(SchoolYear.objects.values_list("sourced_id", "uuid", "id"))
-        self.class_ids = _by_sid(SchoolClass.objects.values_list("sourced_id", "uuid", "id"))
+        self._load_class_ids()
+
+    def _load_class_ids(self) -> None:
+        self.keys.add_many(
+            "class_id",
+            (
+                (sid or str(public), str(pk))
+                for sid, public, pk in SchoolClass.objects.values_list(
+                    "sourced_id", "uuid", "id"
+                ).iterator(chunk_size=5000)
+            ),
+        )
+
+    def _class_ids(self, sids: Iterable[str]) -> dict[str, int]:
+        return {sid: int(pk) for sid, pk in self.keys.values("class_id", sids).items()}
+
+    def _touch(self, kind: str, ids: Iterable[int]) -> None:
+        self.keys.add_many(f"touched:{kind}", ((str(pk), "") for pk in ids))
 
     def _refuse(self, file: str, row: int, column: str, rule: str, ja: str, en: str) -> None:
         issues = Collector()
@@ -374,7 +391,6 @@ class Applier:
         return {"school_id": None, "board_id": self.board_ids.get(sid)}
 
     def apply_courses(self) -> None:
-        existing = {c.sourced_id: c for c in Course.objects.all()}
         # Courses an export invents for classes without one are not stored (decision 0120).
         self.derived_courses = {
             derived_id("course", public): pk
@@ -382,33 +398,42 @@ class Applier:
                 "id", "uuid"
             )
         }
-        for rec in self._records("courses"):
-            if not isinstance(rec, records.CourseRecord):
-                continue
-            if rec.status == "tobedeleted":
-                self.result.count("course", "kept")
-                continue
-            values = {
-                "school_year_id": self.year_ids.get(rec.school_year) if rec.school_year else None,
-                **self._org_fields(rec.org),
-                "title": rec.title,
-                "course_code": rec.course_code,
-                "grades": rec.grades,
-                "subjects": rec.subjects,
-                "subject_codes": rec.subject_codes,
-            }
-            if rec.sourced_id in self.derived_courses and rec.sourced_id not in existing:
-                self.result.count("course", "unchanged")
-                continue
-            course = existing.get(rec.sourced_id)
-            if course is None:
-                Course.objects.create(sourced_id=rec.sourced_id, **values)
-                self.result.note("course", "create", rec.sourced_id, rec.title, ())
-            elif changed := _diff(course, values):
-                course.save()
-                self.result.note("course", "update", rec.sourced_id, rec.title, changed)
-            else:
-                self.result.count("course", "unchanged")
+        for chunk in _chunks(self._records("courses"), CHUNK):
+            existing: dict[str, Course] = Course.objects.in_bulk(
+                [r.sourced_id for r in chunk], field_name="sourced_id"
+            )
+            new = [course for rec in chunk if (course := self._apply_course(rec, existing))]
+            Course.objects.bulk_create(new)
+
+    def _apply_course(self, rec: records.Record, existing: dict[str, Course]) -> Course | None:
+        """Update or count one course; a new one is returned unsaved (created in bulk)."""
+        if not isinstance(rec, records.CourseRecord):
+            return None
+        if rec.status == "tobedeleted":
+            self.result.count("course", "kept")
+            return None
+        values = {
+            "school_year_id": self.year_ids.get(rec.school_year) if rec.school_year else None,
+            **self._org_fields(rec.org),
+            "title": rec.title,
+            "course_code": rec.course_code,
+            "grades": rec.grades,
+            "subjects": rec.subjects,
+            "subject_codes": rec.subject_codes,
+        }
+        if rec.sourced_id in self.derived_courses and rec.sourced_id not in existing:
+            self.result.count("course", "unchanged")
+            return None
+        course = existing.get(rec.sourced_id)
+        if course is None:
+            self.result.note("course", "create", rec.sourced_id, rec.title, ())
+            return Course(sourced_id=rec.sourced_id, **values)
+        if changed := _diff(course, values):
+            course.save()
+            self.result.note("course", "update", rec.sourced_id, rec.title, changed)
+        else:
+            self.result.count("course", "unchanged")
+        return None
 
     def apply_classes(self) -> None:
         for chunk in _chunks(self._records("classes"), CHUNK):
@@ -451,7 +476,7 @@ class Applier:
                     self.result.count("class", "unchanged")
             SchoolClass.objects.bulk_create(new)
         if self.manifest.mode("classes") != "absent":
-            self.class_ids = _by_sid(SchoolClass.objects.values_list("sourced_id", "uuid", "id"))
+            self._load_class_ids()
 
     _PERSON_FIELDS = (
         "family_name",
@@ -477,7 +502,7 @@ class Applier:
         "primary_org_sourced_id",
     )
 
-    def _person_values(self, rec: records.UserRecord) -> dict[str, Any]:
+    def _person_values(self, rec: records.UserRecord, class_ids: dict[str, int]) -> dict[str, Any]:
         return {
             "family_name": rec.family_name,
             "given_name": rec.given_name,
@@ -500,7 +525,7 @@ class Applier:
             ),
             "enabled_user": rec.enabled,
             "grade": rec.grade,
-            "home_class_id": self.class_ids.get(rec.home_class) if rec.home_class else None,
+            "home_class_id": class_ids.get(rec.home_class) if rec.home_class else None,
             "primary_org_sourced_id": rec.primary_org,
         }
 
@@ -544,6 +569,9 @@ class Applier:
         for chunk in _chunks(self._records("users"), CHUNK):
             existing = self._lookup(Person, [r.sourced_id for r in chunk])
             derived = self._derived_person_values([p.pk for p in existing.values()])
+            class_ids = self._class_ids(
+                r.home_class for r in chunk if isinstance(r, records.UserRecord) and r.home_class
+            )
             new: list[Person] = []
             changed_people: list[Person] = []
             retiring: list[Person] = []
@@ -557,7 +585,7 @@ class Applier:
                     else:
                         self.result.count("person", "unchanged")
                     continue
-                values = self._person_values(rec)
+                values = self._person_values(rec, class_ids)
                 if person is not None:
                     self._keep_derived(person, values, derived)
                 label = f"{rec.family_name} {rec.given_name}"
@@ -640,14 +668,13 @@ class Applier:
         for chunk in _chunks(self._records("roles"), CHUNK):
             existing = self._lookup(Membership, [r.sourced_id for r in chunk])
             people = self._people(r.user for r in chunk if isinstance(r, records.RoleRecord))
+            self._touch("membership", (m.pk for m in existing.values()))
             new: list[Membership] = []
             changed_rows: list[Membership] = []
             for rec in chunk:
                 if not isinstance(rec, records.RoleRecord):
                     continue
                 membership = existing.get(rec.sourced_id)
-                if membership is not None:
-                    self.touched_memberships.add(membership.pk)
                 if rec.status == "tobedeleted":
                     if membership is not None and membership.end_date is None:
                         membership.end_date = self._end(membership.begin_date)
@@ -683,8 +710,7 @@ class Applier:
                     self.result.note("membership", "update", rec.sourced_id, str(role), changed)
                 else:
                     self.result.count("membership", "unchanged")
-            for obj in Membership.objects.bulk_create(new):
-                self.touched_memberships.add(obj.pk)
+            self._touch("membership", (obj.pk for obj in Membership.objects.bulk_create(new)))
             _update_many(
                 Membership,
                 changed_rows,
@@ -705,14 +731,16 @@ class Applier:
         for chunk in _chunks(self._records("enrollments"), CHUNK):
             existing = self._lookup(Enrolment, [r.sourced_id for r in chunk])
             people = self._people(r.user for r in chunk if isinstance(r, records.EnrolmentRecord))
+            self._touch("enrolment", (e.pk for e in existing.values()))
+            class_ids = self._class_ids(
+                r.school_class for r in chunk if isinstance(r, records.EnrolmentRecord)
+            )
             new: list[Enrolment] = []
             changed_rows: list[Enrolment] = []
             for rec in chunk:
                 if not isinstance(rec, records.EnrolmentRecord):
                     continue
                 enrolment = existing.get(rec.sourced_id)
-                if enrolment is not None:
-                    self.touched_enrolments.add(enrolment.pk)
                 if rec.status == "tobedeleted":
                     if enrolment is not None and enrolment.end_date is None:
                         enrolment.end_date = self._end(enrolment.begin_date)
@@ -724,7 +752,7 @@ class Applier:
                     continue
                 values: dict[str, Any] = {
                     "person_id": people[rec.user][0],
-                    "school_class_id": self.class_ids[rec.school_class],
+                    "school_class_id": class_ids[rec.school_class],
                     "role": rec.role,
                     "is_primary": bool(rec.primary),
                     "shusseki_no": rec.shusseki_no,
@@ -743,8 +771,7 @@ class Applier:
                     self.result.note("enrolment", "update", rec.sourced_id, rec.role, changed)
                 else:
                     self.result.count("enrolment", "unchanged")
-            for obj in Enrolment.objects.bulk_create(new):
-                self.touched_enrolments.add(obj.pk)
+            self._touch("enrolment", (obj.pk for obj in Enrolment.objects.bulk_create(new)))
             _update_many(
                 Enrolment,
                 changed_rows,
@@ -815,23 +842,28 @@ class Applier:
         if not boards:
             return
         if self.manifest.mode("users") == "bulk":
-            listed = self.report.index.users
             people = (
                 Person.objects.filter(memberships__board_id__in=boards, retired_at=None)
                 .exclude(sourced_id=None)
                 .values_list("id", "sourced_id")
                 .distinct()
+                .order_by("id")
             )
-            gone = [pk for pk, sid in people.iterator(chunk_size=5000) if sid not in listed]
-            for chunk in _chunks(gone, CHUNK):
-                self._retire_people(list(Person.objects.filter(id__in=chunk)))
+            # Keyset pages, not one open cursor: retiring updates the rows being read.
+            after = 0
+            while page := list(people.filter(id__gt=after)[:CHUNK]):
+                after = page[-1][0]
+                listed = self.keys.present("user", (sid or "" for _pk, sid in page))
+                gone = [pk for pk, sid in page if sid not in listed]
+                if gone:
+                    self._retire_people(list(Person.objects.filter(id__in=gone)))
         if self.manifest.mode("roles") == "bulk":
             self._end_untouched(
                 "membership",
                 Membership.objects.filter(board_id__in=boards, end_date=None).exclude(
                     sourced_id=None
                 ),
-                self.touched_memberships,
+                "touched:membership",
             )
         if self.manifest.mode("enrollments") == "bulk":
             self._end_untouched(
@@ -839,21 +871,20 @@ class Applier:
                 Enrolment.objects.filter(
                     school_class__school__board_id__in=boards, end_date=None
                 ).exclude(sourced_id=None),
-                self.touched_enrolments,
+                "touched:enrolment",
             )
 
-    def _end_untouched(
-        self, entity: str, queryset: models.QuerySet[Any], touched: set[int]
-    ) -> None:
-        for pk, sid, begin in queryset.values_list("id", "sourced_id", "begin_date").iterator(
-            chunk_size=5000
-        ):
-            if pk in touched:
-                continue
-            queryset.model.objects.filter(pk=pk).update(
-                end_date=self._end(begin), updated_at=self.now
-            )
-            self.result.note(entity, "retire", sid, "", ("end_date",))
+    def _end_untouched(self, entity: str, queryset: models.QuerySet[Any], touched: str) -> None:
+        rows = queryset.values_list("id", "sourced_id", "begin_date").iterator(chunk_size=5000)
+        for chunk in _chunks(rows, CHUNK):
+            seen = self.keys.present(touched, (str(pk) for pk, _sid, _begin in chunk))
+            for pk, sid, begin in chunk:
+                if str(pk) in seen:
+                    continue
+                queryset.model.objects.filter(pk=pk).update(
+                    end_date=self._end(begin), updated_at=self.now
+                )
+                self.result.note(entity, "retire", sid, "", ("end_date",))
 
 
 def apply_package(

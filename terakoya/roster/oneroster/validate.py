@@ -8,8 +8,6 @@ the number of sourcedIds, never with the rows' content.
 
 from __future__ import annotations
 
-import sys
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +24,7 @@ from terakoya.roster.models import (
 )
 from terakoya.roster.oneroster import records, spec
 from terakoya.roster.oneroster.issues import Collector
+from terakoya.roster.oneroster.keystore import KeyStore
 from terakoya.roster.oneroster.reader import Package
 
 
@@ -46,58 +45,65 @@ UNRESTRICTED = Scope()
 
 @dataclass
 class Index:
+    """The keys references are checked against. Orgs and school years (a few per school) are
+    kept in memory; everything that grows with the number of people or classes lives in a
+    temporary on-disk :class:`KeyStore` (decision 0125). Kinds in the store: ``user``,
+    ``student``, ``primary`` (holds a primary role), ``course``, ``class`` (value: the class's
+    school), ``seen:<file>``, ``master`` (userMasterIdentifiers of the file),
+    ``deleting:<file>``; and what the database holds: ``db_user``, ``db_student``,
+    ``db_primary``, ``db_course``, ``db_class``, ``db_master`` (value: the owner's key),
+    ``permitted_user``."""
+
     orgs: dict[str, str] = field(default_factory=dict)  # sourcedId -> district | school
     org_parent: dict[str, str] = field(default_factory=dict)
     sessions: set[str] = field(default_factory=set)
-    courses: set[str] = field(default_factory=set)
-    classes: dict[str, str] = field(default_factory=dict)  # class -> school sourcedId
-    users: set[str] = field(default_factory=set)
-    students: set[str] = field(default_factory=set)
-    primary_role_users: set[str] = field(default_factory=set)
-    deleting: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # What the database already holds.
     db_orgs: dict[str, str] = field(default_factory=dict)
     db_sessions: set[str] = field(default_factory=set)
-    db_courses: set[str] = field(default_factory=set)
-    db_classes: dict[str, str] = field(default_factory=dict)
-    db_users: set[str] = field(default_factory=set)
-    db_students: set[str] = field(default_factory=set)
-    db_primary_role_users: set[str] = field(default_factory=set)
-    db_master_ids: dict[str, str] = field(default_factory=dict)  # userMasterIdentifier -> sid
     # Scope (only filled for a restricted importer).
     permitted_orgs: set[str] = field(default_factory=set)
     # Boards a school administrator may reference but not change: sid -> (name, code).
     readonly_orgs: dict[str, tuple[str, str]] = field(default_factory=dict)
-    permitted_users: set[str] = field(default_factory=set)
+    keys: KeyStore = field(default_factory=KeyStore)
 
     def release(self) -> None:
-        """Drop what only validation needed; the apply step keeps orgs and users."""
-        for name in ("sessions", "courses", "students", "primary_role_users"):
-            getattr(self, name).clear()
-        self.classes.clear()
+        """Drop what only validation needed; the apply step keeps orgs and ``user`` keys."""
+        self.sessions.clear()
         self.db_sessions.clear()
-        self.db_courses.clear()
-        self.db_classes.clear()
-        self.db_users.clear()
-        self.db_students.clear()
-        self.db_primary_role_users.clear()
-        self.db_master_ids.clear()
-        self.permitted_users.clear()
+
+    def close(self) -> None:
+        """Delete the on-disk key store."""
+        self.keys.close()
 
     def org_type(self, sid: str) -> str | None:
         return self.orgs.get(sid) or self.db_orgs.get(sid)
 
     def class_school(self, sid: str) -> str | None:
-        return self.classes.get(sid) or self.db_classes.get(sid)
+        return self.keys.get("class", sid) or self.keys.get("db_class", sid)
 
     def is_user(self, sid: str) -> bool:
-        return sid in self.users or sid in self.db_users
+        return self.keys.has("user", sid) or self.keys.has("db_user", sid)
+
+    def is_db_user(self, sid: str) -> bool:
+        return self.keys.has("db_user", sid)
+
+    def is_permitted_user(self, sid: str) -> bool:
+        return self.keys.has("permitted_user", sid)
 
     def is_session(self, sid: str) -> bool:
         return sid in self.sessions or sid in self.db_sessions
 
     def is_course(self, sid: str) -> bool:
-        return sid in self.courses or sid in self.db_courses
+        return self.keys.has("course", sid) or self.keys.has("db_course", sid)
+
+    def is_student(self, sid: str) -> bool:
+        """Holds a student role in the package, or in Terakoya unless the package ends it."""
+        return self.keys.has("student", sid) or (
+            self.keys.has("db_student", sid) and not self.keys.has("deleting:roles", sid)
+        )
+
+    def has_primary_role(self, sid: str) -> bool:
+        return self.keys.has("primary", sid) or self.keys.has("db_primary", sid)
 
 
 @dataclass
@@ -124,40 +130,71 @@ def _keys(rows: Iterable[tuple[str | None, Any]]) -> Iterator[str]:
 
 
 def _index_database(index: Index, scope: Scope) -> None:
+    keys = index.keys
     for key in _keys(Board.objects.values_list("sourced_id", "uuid")):
         index.db_orgs[key] = "district"
     for key in _keys(School.objects.values_list("sourced_id", "uuid")):
         index.db_orgs[key] = "school"
     index.db_sessions = set(_keys(SchoolYear.objects.values_list("sourced_id", "uuid")))
-    index.db_courses = set(Course.objects.values_list("sourced_id", flat=True))
-    for class_sid, class_uuid, school_sid, school_uuid in SchoolClass.objects.values_list(
-        "sourced_id", "uuid", "school__sourced_id", "school__uuid"
-    ).iterator(chunk_size=2000):
-        index.db_classes[class_sid or str(class_uuid)] = school_sid or str(school_uuid)
-    index.db_users = set(
-        _keys(Person.objects.values_list("sourced_id", "uuid").iterator(chunk_size=5000))
+    keys.add_many(
+        "db_course",
+        (
+            (sid, "")
+            for sid in Course.objects.values_list("sourced_id", flat=True).iterator(chunk_size=5000)
+        ),
+    )
+    keys.add_many(
+        "db_class",
+        (
+            (class_sid or str(class_uuid), school_sid or str(school_uuid))
+            for class_sid, class_uuid, school_sid, school_uuid in SchoolClass.objects.values_list(
+                "sourced_id", "uuid", "school__sourced_id", "school__uuid"
+            ).iterator(chunk_size=5000)
+        ),
+    )
+    keys.add_many(
+        "db_user",
+        (
+            (key, "")
+            for key in _keys(
+                Person.objects.values_list("sourced_id", "uuid").iterator(chunk_size=5000)
+            )
+        ),
     )
     memberships = Membership.objects.filter(end_date=None)
-    index.db_students = set(
-        _keys(
-            memberships.filter(role=Role.LEARNER)
-            .values_list("person__sourced_id", "person__uuid")
-            .iterator(chunk_size=5000)
-        )
+    keys.add_many(
+        "db_student",
+        (
+            (key, "")
+            for key in _keys(
+                memberships.filter(role=Role.LEARNER)
+                .values_list("person__sourced_id", "person__uuid")
+                .iterator(chunk_size=5000)
+            )
+        ),
     )
-    index.db_primary_role_users = set(
-        _keys(
-            memberships.filter(is_primary=True)
-            .values_list("person__sourced_id", "person__uuid")
-            .iterator(chunk_size=5000)
-        )
+    keys.add_many(
+        "db_primary",
+        (
+            (key, "")
+            for key in _keys(
+                memberships.filter(is_primary=True)
+                .values_list("person__sourced_id", "person__uuid")
+                .iterator(chunk_size=5000)
+            )
+        ),
     )
-    for umi, person_sid, person_uuid in (
-        Person.objects.exclude(user_master_identifier=None)
-        .values_list("user_master_identifier", "sourced_id", "uuid")
-        .iterator(chunk_size=5000)
-    ):
-        index.db_master_ids[str(umi)] = person_sid or str(person_uuid)
+    keys.add_many(
+        "db_master",
+        (
+            (str(umi), person_sid or str(person_uuid))
+            for umi, person_sid, person_uuid in (
+                Person.objects.exclude(user_master_identifier=None)
+                .values_list("user_master_identifier", "sourced_id", "uuid")
+                .iterator(chunk_size=5000)
+            )
+        ),
+    )
     if scope.unrestricted:
         return
     schools = School.objects.all()
@@ -183,42 +220,46 @@ def _index_database(index: Index, scope: Scope) -> None:
         people = people.filter(school_id__in=scope.school_ids)
     if scope.board_ids is not None:
         people = people.filter(board_id__in=scope.board_ids)
-    index.permitted_users = set(
-        _keys(people.values_list("person__sourced_id", "person__uuid").iterator(chunk_size=5000))
+    keys.add_many(
+        "permitted_user",
+        (
+            (key, "")
+            for key in _keys(
+                people.values_list("person__sourced_id", "person__uuid").iterator(chunk_size=5000)
+            )
+        ),
     )
 
 
 def _cell_id(cells: dict[str, str], column: str) -> str:
     value = cells.get(column, "").strip()
-    # Interned: the same sourcedId in several index sets is then stored once.
-    return sys.intern(spec.normalise_sourced_id(value)) if value else ""
+    return spec.normalise_sourced_id(value) if value else ""
 
 
 def _index_package(package: Package, index: Index, report: Report) -> None:
     issues = report.issues
     manifest = package.manifest
+    keys = index.keys
     for name in spec.IMPORTED:
         mode = manifest.mode(name)
         if mode == "absent":
             continue
-        seen: set[str] = set()
-        masters: set[str] = set()
+        seen = f"seen:{name}"
         count = 0
         for number, cells in package.rows(name, issues, report=False):
             count += 1
             sid = _cell_id(cells, "sourcedId")
             deleting = cells.get("status", "").strip() == "tobedeleted"
             if sid:
-                if sid in seen:
+                if not keys.add_new(seen, sid):
                     issues.error(
                         f"{name}.csv", number, "sourcedId", cells["sourcedId"],
                         "duplicate_sourced_id",
                         "同じ sourcedId の行がすでにあります。",
                         "Another row has the same sourcedId.",
                     )  # fmt: skip
-                seen.add(sid)
                 if deleting:
-                    index.deleting[name].add(sid)
+                    keys.add(f"deleting:{name}", sid)
                     continue
             if name == "orgs":
                 index.orgs[sid] = cells.get("type", "")
@@ -226,22 +267,21 @@ def _index_package(package: Package, index: Index, report: Report) -> None:
             elif name == "academicSessions":
                 index.sessions.add(sid)
             elif name == "courses":
-                index.courses.add(sid)
+                keys.add("course", sid)
             elif name == "classes":
-                index.classes[sid] = _cell_id(cells, "schoolSourcedId")
+                keys.add("class", sid, _cell_id(cells, "schoolSourcedId"))
             elif name == "users":
-                index.users.add(sid)
+                keys.add("user", sid)
                 umi = _cell_id(cells, "userMasterIdentifier")
                 if umi:
-                    if umi in masters:
+                    if not keys.add_new("master", umi):
                         issues.error(
                             "users.csv", number, "userMasterIdentifier",
                             cells["userMasterIdentifier"], "duplicate_master_identifier",
                             "同じ userMasterIdentifier の利用者がすでにあります。",
                             "Another user has the same userMasterIdentifier.",
                         )  # fmt: skip
-                    masters.add(umi)
-                    owner = index.db_master_ids.get(umi)
+                    owner = keys.get("db_master", umi)
                     if owner is not None and owner != sid:
                         issues.error(
                             "users.csv", number, "userMasterIdentifier",
@@ -252,9 +292,9 @@ def _index_package(package: Package, index: Index, report: Report) -> None:
             elif name == "roles":
                 user = _cell_id(cells, "userSourcedId")
                 if cells.get("role") == "student":
-                    index.students.add(user)
+                    keys.add("student", user)
                 if cells.get("roleType") == "primary":
-                    index.primary_role_users.add(user)
+                    keys.add("primary", user)
         report.row_counts[name] = count
 
 
@@ -438,9 +478,7 @@ def _check_user(rec: records.Record, row: records.Row, index: Index, scope: Scop
     for agent in rec.agents:
         if not index.is_user(agent):
             _ref_error(row, "agentSourcedIds", "user")
-    is_student = rec.sourced_id in index.students or (
-        rec.sourced_id in index.db_students and rec.sourced_id not in index.deleting["roles"]
-    )
+    is_student = index.is_student(rec.sourced_id)
     if rec.home_class:
         if index.class_school(rec.home_class) is None:
             _ref_error(row, "metadata.jp.homeClass", "class")
@@ -454,8 +492,8 @@ def _check_user(rec: records.Record, row: records.Row, index: Index, scope: Scop
         _check_org_ref(row, "primaryOrgSourcedId", rec.primary_org, index, UNRESTRICTED, None)
     if (
         not scope.unrestricted
-        and rec.sourced_id in index.db_users
-        and rec.sourced_id not in index.permitted_users
+        and index.is_db_user(rec.sourced_id)
+        and not index.is_permitted_user(rec.sourced_id)
     ):
         _scope_error(row, "sourcedId")
 
@@ -471,8 +509,8 @@ def _check_demographic(rec: records.Record, row: records.Row, index: Index, scop
         )  # fmt: skip
     if (
         not scope.unrestricted
-        and rec.sourced_id in index.db_users
-        and rec.sourced_id not in index.permitted_users
+        and index.is_db_user(rec.sourced_id)
+        and not index.is_permitted_user(rec.sourced_id)
     ):
         _scope_error(row, "sourcedId")
 
@@ -484,11 +522,7 @@ def _check_role(rec: records.Record, row: records.Row, index: Index, scope: Scop
         _ref_error(row, "userSourcedId", "user")
     want = "district" if rec.role == "districtAdministrator" else "school"
     _check_org_ref(row, "orgSourcedId", rec.org, index, scope, want)
-    if (
-        rec.role_type == "secondary"
-        and rec.user not in index.primary_role_users
-        and rec.user not in index.db_primary_role_users
-    ):
+    if rec.role_type == "secondary" and not index.has_primary_role(rec.user):
         row.error(
             "roleType", "secondary_without_primary",
             "secondary の役割を持つ利用者には primary の役割も必要です。",
