@@ -275,15 +275,20 @@ PHONE = {"width": 390, "height": 844}
 def _flush_keeps_audit_triggers() -> Any:
     """Django's ``flush`` (after transactional and live-server tests) empties SQLite tables with
     DELETE, which the audit log's append-only triggers refuse: drop them for the flush only and
-    re-create them right after. PostgreSQL flushes with TRUNCATE, which row triggers ignore."""
+    re-create them right after. PostgreSQL flushes with TRUNCATE, which row triggers ignore.
+    The flush also waits for the background audit sealer (terakoya.privacy.sealer)."""
     from django.core.management.commands import flush
     from django.db import connections
 
     from terakoya.privacy import triggers
+    from terakoya.privacy.sealer import SEALER
 
     original = flush.Command.handle
 
     def handle(self: Any, *args: Any, **options: Any) -> Any:
+        # A transactional test's commits may have woken the audit sealer thread: let it
+        # finish before the tables are emptied under it.
+        SEALER.wait_idle()
         connection = connections[options.get("database") or "default"]
         if connection.vendor != "sqlite":
             return original(self, *args, **options)

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,13 +128,113 @@ def audit_record(**kwargs: Any) -> AuditEntry:
     return entry
 
 
+#: Columns written by :func:`audit_record_many`, in insert order (the hashed fields, then
+#: the leaf hash; ``position`` stays NULL until sealing).
+_COLUMNS = (*HASHED_FIELDS, "leaf_hash")
+_UUID_COLUMNS = frozenset({"actor_uuid", "school_uuid", "subject_uuid"})
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(str(value))
+
+
+@dataclass(frozen=True)
+class PreparedEntries:
+    """Audit entries with their leaf hashes computed, ready for :func:`audit_write`."""
+
+    rows: list[list[Any]]
+
+
+def audit_prepare(entries: list[dict[str, Any]]) -> PreparedEntries:
+    """Build entries (each dict as for :func:`audit_record`) and hash them, without writing.
+
+    Lets a hot path do this CPU work before it opens its write transaction (on SQLite the
+    transaction holds the database's only write lock). Entries share one ``at`` unless given;
+    their canonical bytes are built without a model instance and are exactly
+    :func:`entry_bytes`' (a property test compares both), so verification is unchanged.
+    """
+    now = clock.now()
+    rows: list[list[Any]] = []
+    for item in entries:
+        actor: AuditActor = item["actor"]
+        at = item.get("at") or now
+        values = [
+            at,
+            _uuid_or_none(actor.uuid),
+            actor.role,
+            actor.label[:100],
+            item["action"],
+            str(item.get("purpose", "")),
+            _uuid_or_none(item.get("school_uuid")),
+            item.get("target_type", ""),
+            str(item.get("target_uuid", "")),
+            _uuid_or_none(item.get("subject_uuid")),
+            str(item.get("outcome", AuditOutcome.ALLOWED)),
+            item.get("count", 1),
+        ]
+        canonical = [
+            at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            *(str(v) if isinstance(v, uuid.UUID) else v for v in values[1:]),
+        ]
+        data = json.dumps(canonical, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        values.append(leaf_hash(data))
+        rows.append(values)
+    return PreparedEntries(rows)
+
+
+def audit_write(prepared: PreparedEntries) -> None:
+    """Append prepared entries, in the caller's transaction: one multi-row insert per 100."""
+    if prepared.rows:
+        _seal_after_commit(_insert_rows(prepared.rows))
+
+
 def audit_record_many(entries: list[dict[str, Any]]) -> None:
-    """Append many entries at once (a query over many learners); each dict as for audit_record."""
-    created = AuditEntry.objects.bulk_create([_entry(**item) for item in entries])
-    _seal_after_commit([e.pk for e in created])
+    """Append many entries at once (a query over many learners); each dict as for audit_record.
+
+    The hot path of the LRS (one entry per learner per request); see :func:`audit_prepare`.
+    """
+    audit_write(audit_prepare(entries))
+
+
+def _insert_rows(rows: list[list[Any]]) -> list[int]:
+    """Multi-row INSERT … RETURNING id (SQLite ≥ 3.35, PostgreSQL); the same parameters
+    ``bulk_create`` would send, converted once per column instead of once per value."""
+    ops = connection.ops
+    table = ops.quote_name(AuditEntry._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in _COLUMNS)  # no field has a db_column
+    native_uuid = connection.features.has_native_uuid_field
+    row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    ids: list[int] = []
+    for start in range(0, len(rows), 100):
+        chunk = rows[start : start + 100]
+        params: list[Any] = []
+        for row in chunk:
+            for name, value in zip(_COLUMNS, row, strict=True):
+                if name == "at":
+                    params.append(ops.adapt_datetimefield_value(value))
+                elif name in _UUID_COLUMNS and value is not None and not native_uuid:
+                    params.append(value.hex)
+                else:
+                    params.append(value)
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 — names from model meta
+            + ", ".join([row_sql] * len(chunk))
+            + " RETURNING id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids.extend(found[0] for found in cursor.fetchall())
+    return ids
 
 
 def _seal_if_due() -> None:
+    from terakoya.privacy import sealer
+
+    if sealer.background():
+        sealer.SEALER.request()
+        return
     from terakoya.privacy.tree import seal_if_due
 
     seal_if_due()
@@ -144,7 +245,7 @@ def seal_every() -> int:
     return int(str(settings.TERAKOYA.get("AUDIT_TREE_HEAD_EVERY", 256)))
 
 
-def _seal_after_commit(ids: list[int | None]) -> None:
+def _seal_after_commit(ids: Sequence[int | None]) -> None:
     """Check after commit whether a tree head is due, when this write may have made it so.
 
     Ids come from one sequence, so about every ``AUDIT_TREE_HEAD_EVERY``-th entry has an id
@@ -162,5 +263,6 @@ def _seal_after_commit(ids: list[int | None]) -> None:
     ):
         return
     # robust: a failed seal must not fail the request that already committed; the next
-    # due commit or `manage.py audit_seal` seals the entries instead.
+    # due commit or `manage.py audit_seal` seals the entries instead. In the default
+    # background mode the callback only wakes the sealer thread (terakoya.privacy.sealer).
     transaction.on_commit(_seal_if_due, robust=True)

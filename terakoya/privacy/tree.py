@@ -30,6 +30,9 @@ from terakoya.privacy.audit import entry_leaf_hash, seal_every
 from terakoya.privacy.merkle import Frontier, inclusion_proof, verify_inclusion
 from terakoya.privacy.models import AuditEntry, AuditTreeHead
 
+#: Unsealed entries read per page while sealing.
+_PAGE = 2000
+
 #: The PostgreSQL advisory-lock key for sealing ("TKAU").
 SEAL_LOCK_KEY = 0x544B4155
 
@@ -94,24 +97,34 @@ def audit_seal(*, wait: bool = True) -> AuditTreeHead | None:
             if last is not None
             else Frontier()
         )
-        pending = list(
-            AuditEntry.objects.filter(position__isnull=True).order_by("id").only("id", "leaf_hash")
-        )
-        if not pending:
-            return None
-        for entry in pending:
-            entry.position = frontier.size
-            # The leaf is the hash stored when the entry was written: a change to the row's
-            # content before sealing then still shows up as a mismatch in audit_verify.
-            frontier.append(bytes.fromhex(entry.leaf_hash))
-        # One parameterised UPDATE per row (executemany): linear, where bulk_update's CASE
-        # expression grows quadratically with the batch. The trigger allows exactly this.
+        # Keyset pages of unsealed entries in id order: memory stays bounded however many
+        # wait (a 30,000-user roster import writes tens of thousands; docs/performance.md).
         table = connection.ops.quote_name(AuditEntry._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET position = %s WHERE id = %s AND position IS NULL",  # noqa: S608
-                [(e.position, e.pk) for e in pending],
-            )
+        unsealed = AuditEntry.objects.filter(position__isnull=True).order_by("id")
+        last_id = 0
+        sealed = 0
+        while True:
+            page = list(unsealed.filter(id__gt=last_id).values_list("id", "leaf_hash")[:_PAGE])
+            if not page:
+                break
+            updates = []
+            for entry_id, leaf in page:
+                updates.append((frontier.size, entry_id))
+                # The leaf is the hash stored when the entry was written: a change to the
+                # row's content before sealing then still shows up as a mismatch in
+                # audit_verify.
+                frontier.append(bytes.fromhex(leaf))
+            # One parameterised UPDATE per row (executemany): linear, where bulk_update's
+            # CASE expression grows quadratically with the batch. The trigger allows this.
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET position = %s WHERE id = %s AND position IS NULL",  # noqa: S608
+                    updates,
+                )
+            last_id = page[-1][0]
+            sealed += len(page)
+        if not sealed:
+            return None
         head = AuditTreeHead(
             tree_size=frontier.size,
             root_hash=frontier.root().hex(),

@@ -21,7 +21,14 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q, QuerySet
 
 from terakoya.core import clock
-from terakoya.privacy.audit import SYSTEM, AuditActor, audit_record, audit_record_many
+from terakoya.privacy.audit import (
+    SYSTEM,
+    AuditActor,
+    PreparedEntries,
+    audit_prepare,
+    audit_record,
+    audit_write,
+)
 from terakoya.privacy.categories import DataCategory as C
 from terakoya.privacy.consent import consent_is_given
 from terakoya.privacy.guards import RefusedInput, check_identifier, check_text, scan
@@ -233,16 +240,51 @@ def resolve_learners(
             continue
     if not keys:
         return {}
-    found = {p.uuid: p for p in _school_learners(school).filter(uuid__in=list(keys))}
-    strangers = set(keys) - set(found)
-    if strangers and Person.objects.filter(uuid__in=list(strangers)).exists():
+    found: dict[str, Person] = {}
+    strangers = False
+    for pk, person_uuid, here in _people_at_school(school, list(keys)):
+        if here:
+            found[keys[person_uuid]] = Person.from_db("default", ["id", "uuid"], (pk, person_uuid))
+        else:
+            strangers = True
+    if strangers:
         raise XapiError(
             403,
             "この学校に在籍していない学習者の記録は受け付けられません。",
             "The statement names a learner who is not enrolled at this client's school.",
             code="foreign_learner",
         )
-    return {keys[key]: person for key, person in found.items()}
+    return found
+
+
+def _people_at_school(school: School, uuids: list[uuid.UUID]) -> list[tuple[int, uuid.UUID, bool]]:
+    """(pk, uuid, is a current learner of ``school``) for each person with one of ``uuids``.
+
+    One query in plain SQL for both questions the batch asks (who is ours, does anyone else
+    exist): it runs on every ingest request, where the ORM's two queries and their
+    per-UUID parameter preparation cost more than the lookup (bench/lrs_ingest.py).
+    """
+    ops = connection.ops
+    native = connection.features.has_native_uuid_field
+    today = ops.adapt_datefield_value(clock.today())
+    person = ops.quote_name(Person._meta.db_table)
+    membership = ops.quote_name(Membership._meta.db_table)
+    marks = ", ".join(["%s"] * len(uuids))
+    sql = (
+        f"SELECT p.id, p.uuid, EXISTS (SELECT 1 FROM {membership} m"  # noqa: S608 — names from model meta
+        " WHERE m.person_id = p.id AND m.school_id = %s AND m.role = %s"
+        " AND m.begin_date <= %s AND (m.end_date IS NULL OR m.end_date >= %s))"
+        f" FROM {person} p WHERE p.uuid IN ({marks})"
+    )
+    params: list[Any] = [school.pk, str(Role.LEARNER), today, today]
+    params += [u if native else u.hex for u in uuids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        (int(pk), value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)), bool(here))
+        for pk, value, here in rows
+    ]
 
 
 def _account_name(actor: Any) -> str | None:
@@ -382,60 +424,53 @@ def _prepare(
     return statements
 
 
-@transaction.atomic
-def _store(
+@dataclass
+class _Shaped:
+    """A batch turned into rows, before its write transaction (``stored`` not yet known)."""
+
+    ids: list[uuid.UUID]
+    outs: list[dict[str, Any]]  # the statements as stored, without "stored" yet
+    rows: list[dict[str, Any]]  # column values by attname; "pk" once inserted
+    terms: list[tuple[dict[str, bool], dict[str, bool]]]
+    undated: list[int]  # rows whose timestamp is the stored time (none was sent)
+    voids: set[uuid.UUID]
+    refs: dict[uuid.UUID, list[int]]
+    definitions: dict[str, Any]
+    audit: PreparedEntries
+
+
+def _shape(
     *,
     school: School,
     statements: list[dict[str, Any]],
+    ids: list[uuid.UUID],
     learners: dict[str, Person],
     version: str,
     client: LrsClient | None,
     purpose: Purpose,
     authority: dict[str, Any],
-    attachments: Mapping[str, tuple[str, bytes]],
     audit_actor: AuditActor,
-) -> list[uuid.UUID]:
-    ids = [uuid.UUID(s["id"]) if "id" in s else uuid.uuid4() for s in statements]
-    existing = {
-        row.statement_id: row
-        for row in Statement.objects.filter(school=school, statement_id__in=ids).only(
-            "statement_id", "payload"
-        )
-    }
-    stored = clock.now()
-    stored_text = _timestamp_text(stored)
-    rows: list[dict[str, Any]] = []  # column values by attname; "pk" once inserted
-    terms: list[tuple[dict[str, bool], dict[str, bool]]] = []
-    voids: set[uuid.UUID] = set()
-    refs: dict[uuid.UUID, list[int]] = {}
-    definitions: dict[str, Any] = {}
+) -> _Shaped:
+    """Everything about a batch that does not need the database: normalised statements,
+    statement and index rows, the activity definitions and the audit entries (hashed)."""
+    shaped = _Shaped(ids, [], [], [], [], set(), {}, {}, PreparedEntries([]))
     per_learner: dict[int, tuple[Person, int]] = {}
     unlinked = 0
     for statement, statement_id in zip(statements, ids, strict=True):
-        if statement_id in existing:
-            if not equivalent(statement, orjson.loads(existing[statement_id].payload)):
-                raise XapiError(
-                    409,
-                    "同じIDで内容の異なるステートメントが既に保存されています。",
-                    f"Statement {statement_id} already exists with different content.",
-                    code="conflict",
-                )
-            continue
         out = normalise(statement)
         out["id"] = str(statement_id)
+        stamp: dt.datetime | None = None
         if "timestamp" in out:
             stamp = parse_timestamp(out["timestamp"], "timestamp", version=version)
             if version == V2:
                 out["timestamp"] = _timestamp_text(stamp)
         else:
-            stamp = stored
-            out["timestamp"] = stored_text
-        out["stored"] = stored_text
+            shaped.undated.append(len(shaped.rows))
         out["authority"] = authority
         out.setdefault("version", "1.0.0" if version == V1 else "2.0.0")
         ref = _ref_target(out)
         if out["verb"]["id"] == VOIDED and ref is not None:
-            voids.add(ref)
+            shaped.voids.add(ref)
         name = _account_name(out["actor"])
         learner = learners.get(name) if name is not None else None
         if learner is not None:
@@ -445,9 +480,11 @@ def _store(
             unlinked += 1
         target = out["object"]
         for ident, definition in activities_with_definitions(out):
-            definitions[ident] = _merge_definition(definitions.get(ident, {}), definition)
+            shaped.definitions[ident] = _merge_definition(
+                shaped.definitions.get(ident, {}), definition
+            )
         actor_id = agent_ifi(out["actor"]) or ""
-        rows.append(
+        shaped.rows.append(
             {
                 "statement_id": statement_id,
                 "school_id": school.pk,
@@ -461,19 +498,106 @@ def _store(
                 "registration": _registration(out),
                 "ref_registration": None,
                 "timestamp": stamp,
-                "stored": stored,
+                "stored": None,
                 "voided": False,
                 "has_attachments": bool(out.get("attachments")),
                 "version": str(out["version"])[:10],
-                "payload": orjson.dumps(out).decode(),
+                "payload": None,
             }
         )
-        terms.append(index_terms(out))
+        shaped.outs.append(out)
+        shaped.terms.append(index_terms(out))
         if ref is not None:
-            refs.setdefault(ref, []).append(len(rows) - 1)
-    if refs:
-        _inherit_ref_terms(school, rows, terms, refs)
-    _insert_statements(rows)
+            shaped.refs.setdefault(ref, []).append(len(shaped.rows) - 1)
+    common = {
+        "actor": audit_actor,
+        "action": "statement.store",
+        "outcome": AuditOutcome.CHANGED,
+        "purpose": purpose,
+        "school_uuid": school.uuid,
+        "target_type": "records.statement",
+    }
+    entries: list[dict[str, Any]] = [
+        {**common, "subject_uuid": learner.uuid, "count": count}
+        for learner, count in per_learner.values()
+    ]
+    if unlinked:
+        entries.append({**common, "count": unlinked})
+    shaped.audit = audit_prepare(entries)
+    return shaped
+
+
+def _store(
+    *,
+    school: School,
+    statements: list[dict[str, Any]],
+    learners: dict[str, Person],
+    version: str,
+    client: LrsClient | None,
+    purpose: Purpose,
+    authority: dict[str, Any],
+    attachments: Mapping[str, tuple[str, bytes]],
+    audit_actor: AuditActor,
+) -> list[uuid.UUID]:
+    """Shape the batch, then write it in one transaction.
+
+    The shaping (normalising, rows, index terms, audit hashes) happens before the transaction
+    opens: on SQLite the transaction holds the only write lock, and holding it while doing CPU
+    work made concurrent writers queue behind it (bench/lrs_ingest.py, decision 0105).
+    ``stored`` is read inside the transaction, so on SQLite stored times follow commit order.
+    """
+    ids = [uuid.UUID(s["id"]) if "id" in s else uuid.uuid4() for s in statements]
+    context: dict[str, Any] = {
+        "school": school,
+        "learners": learners,
+        "version": version,
+        "client": client,
+        "purpose": purpose,
+        "authority": authority,
+        "audit_actor": audit_actor,
+    }
+    shaped = _shape(statements=statements, ids=ids, **context)
+    with transaction.atomic():
+        existing: dict[uuid.UUID, str] = dict(
+            Statement.objects.filter(school=school, statement_id__in=ids).values_list(
+                "statement_id", "payload"
+            )
+        )
+        if existing:
+            # Rare: a client re-sends statements. Identical ones are accepted and not stored
+            # again; a different statement under a stored id is a conflict (409).
+            keep = []
+            for statement, statement_id in zip(statements, ids, strict=True):
+                if statement_id not in existing:
+                    keep.append((statement, statement_id))
+                elif not equivalent(statement, orjson.loads(existing[statement_id])):
+                    raise XapiError(
+                        409,
+                        "同じIDで内容の異なるステートメントが既に保存されています。",
+                        f"Statement {statement_id} already exists with different content.",
+                        code="conflict",
+                    )
+            shaped = _shape(statements=[s for s, _ in keep], ids=[i for _, i in keep], **context)
+        _write(school, shaped, attachments)
+    return ids
+
+
+def _write(school: School, shaped: _Shaped, attachments: Mapping[str, tuple[str, bytes]]) -> None:
+    """The write transaction's part of :func:`_store`."""
+    stored = clock.now()
+    stored_text = _timestamp_text(stored)
+    for position in shaped.undated:
+        shaped.rows[position]["timestamp"] = stored
+        shaped.outs[position]["timestamp"] = stored_text
+    for row, out in zip(shaped.rows, shaped.outs, strict=True):
+        out["stored"] = stored_text
+        row["stored"] = stored
+        row["payload"] = orjson.dumps(out).decode()
+    rows, terms = shaped.rows, shaped.terms
+    if shaped.refs:
+        _inherit_ref_terms(school, rows, terms, shaped.refs)
+    if rows:
+        _insert_statements(rows)
     # Index rows are plain tuples: building thousands of model instances costs more than the
     # insert itself (bench/lrs_ingest.py).
     with connection.cursor() as cursor:
@@ -495,9 +619,9 @@ def _store(
                 for ident, main in activities.items()
             ],
         )
-    if voids:
+    if shaped.voids:
         # A voiding statement cannot itself be voided (D 2.3.2): such a target is left alone.
-        Statement.objects.filter(school=school, statement_id__in=voids).exclude(
+        Statement.objects.filter(school=school, statement_id__in=shaped.voids).exclude(
             verb_id=VOIDED
         ).update(voided=True)
     if attachments:
@@ -508,36 +632,9 @@ def _store(
             ],
             ignore_conflicts=True,
         )
-    if definitions:
-        _activities_upsert(school, definitions)
-    entries: list[dict[str, Any]] = [
-        {
-            "actor": audit_actor,
-            "action": "statement.store",
-            "outcome": AuditOutcome.CHANGED,
-            "purpose": purpose,
-            "school_uuid": school.uuid,
-            "target_type": "records.statement",
-            "subject_uuid": learner.uuid,
-            "count": count,
-        }
-        for learner, count in per_learner.values()
-    ]
-    if unlinked:
-        entries.append(
-            {
-                "actor": audit_actor,
-                "action": "statement.store",
-                "outcome": AuditOutcome.CHANGED,
-                "purpose": purpose,
-                "school_uuid": school.uuid,
-                "target_type": "records.statement",
-                "count": unlinked,
-            }
-        )
-    if entries:
-        audit_record_many(entries)
-    return ids
+    if shaped.definitions:
+        _activities_upsert(school, shaped.definitions)
+    audit_write(shaped.audit)
 
 
 _STATEMENT_FIELD_NAMES = (

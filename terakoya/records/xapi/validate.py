@@ -581,16 +581,22 @@ MAX_DEPTH = 64
 
 
 def check_depth(value: Any, where: str = "$") -> None:
-    """Refuse (400) JSON nested deeper than :data:`MAX_DEPTH`, without recursing."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
+    """Refuse (400) JSON nested deeper than :data:`MAX_DEPTH`, without recursing.
+
+    Level by level over containers only (the root is level 1): a non-empty container on level
+    ``MAX_DEPTH`` has children deeper than allowed.
+    """
+    level = [value] if isinstance(value, dict | list) else []
+    depth = 1
+    while level:
+        if depth >= MAX_DEPTH and any(level):
             raise bad(f"{where} is nested more than {MAX_DEPTH} levels deep", location=where)
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
+        deeper: list[Any] = []
+        for item in level:
+            children = item.values() if isinstance(item, dict) else item
+            deeper.extend([child for child in children if isinstance(child, dict | list)])
+        level = deeper
+        depth += 1
 
 
 def validate_statement(value: Any, *, version: str, where: str = "$") -> dict[str, Any]:

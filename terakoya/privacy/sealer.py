@@ -1,0 +1,91 @@
+"""Sealing the audit log off the request path.
+
+A write that makes a tree head due (:func:`terakoya.privacy.audit._seal_after_commit`) only
+wakes this process's sealer thread after its commit; the thread runs
+:func:`terakoya.privacy.tree.seal_if_due` on its own database connection. The request that
+crossed the threshold returns without waiting for the seal (before, it paid ~30 ms for it,
+which set the LRS's GET p95; docs/performance.md), and a burst of due commits coalesces into
+one seal.
+
+``TERAKOYA["AUDIT_SEAL"]`` chooses the mode: ``"background"`` (the default) or ``"commit"``
+(seal inside the committing thread, as before). Nothing is lost when a process dies before
+its sealer ran: unsealed entries stay in the log, hashed, and the next due seal, any
+process's, or ``manage.py audit_seal`` seals them. At interpreter exit the sealer finishes
+the work it was woken for (a management command's entries are sealed before it returns to
+the shell).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+
+from django.conf import settings
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+
+def background() -> bool:
+    """True when due seals run on the sealer thread (the default)."""
+    return str(settings.TERAKOYA.get("AUDIT_SEAL", "background")) == "background"
+
+
+class Sealer:
+    """One daemon thread per process, started on first use (and again after a fork)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+        self.seals = 0  # heads signed by this process's sealer (for tests and benchmarks)
+
+    def request(self) -> None:
+        """Ask for a seal check soon; returns at once."""
+        with self._lock:
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(
+                    target=self._run, name="terakoya-audit-sealer", daemon=True
+                )
+                self._thread.start()
+            self._idle.clear()
+            self._wake.set()
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until every requested check has run; False on timeout."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        from terakoya.privacy.tree import seal_if_due
+
+        while True:
+            self._wake.wait()
+            with self._lock:
+                self._wake.clear()
+            try:
+                if seal_if_due() is not None:
+                    self.seals += 1
+            except Exception:
+                # The entries stay unsealed and hashed; the next due commit or
+                # `manage.py audit_seal` seals them. Never let the thread die.
+                logger.exception("audit sealing failed; it will be retried")
+            finally:
+                connection.close()
+            with self._lock:
+                if not self._wake.is_set():
+                    self._idle.set()
+
+
+SEALER = Sealer()
+
+
+@atexit.register
+def _finish() -> None:
+    if SEALER._pid == os.getpid():
+        SEALER.wait_idle(timeout=60.0)
