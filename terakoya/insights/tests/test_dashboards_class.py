@@ -170,3 +170,36 @@ def test_the_stored_estimates_equal_the_full_model_and_follow_a_re_mark(world):
     client.get(_url(world))
     changed.refresh_from_db()
     assert changed.p_mastered > before
+
+
+def test_the_stored_year_figures_equal_the_attempts_and_follow_changes(world):
+    from terakoya.assessment.models import Attempt
+    from terakoya.core import clock
+    from terakoya.insights.dashboards import selectors
+    from terakoya.insights.models_suggestions import WorkState
+
+    fill_class(world, weak=world.learner, strong=world.classmate)
+    client = world.client_for(world.homeroom_teacher)
+    client.get(_url(world))
+    pks = [world.learner.pk, world.classmate.pk]
+    live = selectors.class_work(school_class=world.homeroom, learner_pks=pks, now=clock.now())
+    stored = {s.learner_id: s for s in WorkState.objects.filter(school_class=world.homeroom)}
+    assert set(stored) == set(pks)
+    for pk in pks:
+        assert stored[pk].handed_in == live.handed[pk] > 0
+        assert stored[pk].mean_mark == pytest.approx(live.means[pk])
+    # A re-mark saves the attempt: the learner's row is recomputed on the next view.
+    attempt = Attempt.objects.filter(learner=world.learner).order_by("-id").first()
+    assert attempt is not None
+    attempt.score, attempt.max_score = attempt.max_score, attempt.max_score
+    attempt.save()
+    client.get(_url(world))
+    after = WorkState.objects.get(learner=world.learner, school_class=world.homeroom)
+    before = stored[world.learner.pk].mean_mark
+    assert after.mean_mark is not None
+    assert before is not None
+    assert after.mean_mark > before
+    assert after.fingerprint != stored[world.learner.pk].fingerprint
+    # Unchanged, the classmate's row is read, not rewritten.
+    same = WorkState.objects.get(learner=world.classmate, school_class=world.homeroom)
+    assert same.updated_at == stored[world.classmate.pk].updated_at
