@@ -722,15 +722,17 @@ def class_dashboard(
     assignments = list(work.assignments)
     members = _group_members(assignments)
     handed_class_wide, means = work.handed, work.means
-    past_due_ids = {a.drill_id for a in assignments if a.due is not None and a.due <= now}
-    window_ids = {
-        a.drill_id for a in assignments if a.due is not None and window_start <= a.due.date()
-    }
-    targeted_ids = {a.drill_id for a in assignments if a.target_class_id is None}
-    handed = _handed_in(drill_ids=window_ids | (targeted_ids & past_due_ids), learner_pks=pks)
     past_due = [a for a in assignments if a.due is not None and a.due <= now]
     in_window = [a for a in past_due if a.due is not None and a.due.date() >= window_start]
     latest = _latest_marks(drill_ids={a.drill_id for a in in_window}, learner_pks=pks)
+    # Handed in = a finished attempt: for the window's work that is the keys of ``latest``;
+    # only older work given to a group or one learner is read again.
+    class_wide_due = sum(1 for a in past_due if a.target_class_id is not None)
+    targeted_due = [a for a in past_due if a.target_class_id is None]
+    older = {a.drill_id for a in targeted_due} - {a.drill_id for a in in_window}
+    handed = set(latest)
+    if older:
+        handed |= _handed_in(drill_ids=older, learner_pks=pks)
 
     if codes is None:
         codes = recent_codes(school_class=school_class, since=window_since(day))
@@ -782,15 +784,13 @@ def class_dashboard(
     rows = []
     candidates = []
     for ref in learners:
-        due = [a for a in past_due if _assigned_to(a, ref.pk, members)]
+        mine = [a for a in targeted_due if _assigned_to(a, ref.pk, members)]
         rows.append(
             LearnerRow(
                 learner=ref,
-                due=len(due),
+                due=class_wide_due + len(mine),
                 handed_in=handed_class_wide.get(ref.pk, 0)
-                + sum(
-                    1 for a in due if a.target_class_id is None and (ref.pk, a.drill_id) in handed
-                ),
+                + sum(1 for a in mine if (ref.pk, a.drill_id) in handed),
                 mean_mark=means.get(ref.pk),
                 mastery=tuple(by_learner[ref.uuid]),
                 attendance=figures.get(ref.pk),
