@@ -186,7 +186,13 @@ class Attempt(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["drill", "learner", "number"], name="attempt_number")
         ]
-        indexes = [models.Index(fields=["learner", "drill"])]
+        indexes = [
+            models.Index(fields=["learner", "drill"]),
+            # Per learner, count and latest change (and state) in index order: the dashboards'
+            # change fingerprint reads this index only, not a year of attempt rows (0222).
+            # ``state`` last, so that (learner, drill) stays the index for drill lookups.
+            models.Index(fields=["learner", "updated_at", "state"], name="attempt_learner_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.drill} #{self.number}"

@@ -17,7 +17,7 @@ from terakoya.core.models import TimestampedModel
 from terakoya.privacy.categories import DataCategory as C
 from terakoya.privacy.registry import PersonalData, Subject, personal_data
 
-__all__ = ["MasteryState", "Suggestion", "SuggestionStatus"]
+__all__ = ["MasteryState", "Suggestion", "SuggestionStatus", "WorkState"]
 
 
 class SuggestionStatus(models.TextChoices):
@@ -134,3 +134,48 @@ class MasteryState(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.p_mastered:.2f}"
+
+
+@personal_data(
+    PersonalData(
+        subject=Subject.LEARNER,
+        subject_path="learner",
+        fields={
+            "handed_in": C.ASSESSMENT,
+            "mean_mark": C.ASSESSMENT,
+            "fingerprint": C.ASSESSMENT,
+        },
+        structural=("learner", "school_class"),
+        retention="study_log",
+        retention_anchor="updated_at",
+        label_ja="提出数と得点率(学級の一覧用の集計)",
+        label_en="Work handed in and mean mark (summary for the class overview)",
+    )
+)
+class WorkState(TimestampedModel):
+    """A learner's year figures in one class: class-wide drills past due handed in, and the
+    mean share of the maximum over marked attempts.
+
+    Derived data, like :class:`MasteryState`: the class overview reads 40 of these rows
+    instead of a year of attempts (docs/decisions/0222-class-dashboard-data.md).
+    ``fingerprint`` (the learner's attempts: count and latest change per state, open answers;
+    and a digest of the class's assignments past due) says when it is stale.
+    """
+
+    learner = models.ForeignKey("roster.Person", on_delete=models.CASCADE, related_name="+")
+    school_class = models.ForeignKey(
+        "roster.SchoolClass", on_delete=models.CASCADE, related_name="+"
+    )
+    handed_in = models.PositiveIntegerField()
+    mean_mark = models.FloatField(null=True)
+    fingerprint = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "school_class"], name="insights_workstate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.handed_in} handed in"

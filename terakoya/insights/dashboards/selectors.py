@@ -13,6 +13,7 @@ Learners always come back in 出席番号 order; no function here sorts people b
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -183,6 +184,54 @@ def _attempt_figures(
         if mean is not None:
             means[pk] = float(mean)
     return handed, means
+
+
+@dataclass(frozen=True)
+class ClassWork:
+    """The class's drill assignments at ``now`` and, per learner pk, how many class-wide ones
+    past due they handed in and their mean share of the maximum over marked attempts."""
+
+    now: dt.datetime
+    assignments: tuple[DrillAssignment, ...]
+    handed: Mapping[int, int]
+    means: Mapping[int, float]
+
+
+def work_ids(assignments: Sequence[DrillAssignment], now: dt.datetime) -> tuple[set[int], set[int]]:
+    """(class-wide drills past due, every drill assigned): what the year figures count."""
+    handed = {
+        a.drill_id
+        for a in assignments
+        if a.target_class_id is not None and a.due is not None and a.due <= now
+    }
+    return handed, {a.drill_id for a in assignments}
+
+
+def work_digest(assignments: Sequence[DrillAssignment], now: dt.datetime) -> str:
+    """Changes when the drills the year figures count change (new work, a due date passing)."""
+    handed, marked = work_ids(assignments, now)
+    text = ",".join(map(str, sorted(handed))) + "|" + ",".join(map(str, sorted(marked)))
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def class_work(
+    *,
+    school_class: SchoolClass,
+    learner_pks: Sequence[int],
+    now: dt.datetime,
+    assignments: Sequence[DrillAssignment] | None = None,
+) -> ClassWork:
+    """The year figures computed from the attempts (one grouped scan of the class's)."""
+    if assignments is None:
+        assignments = class_drill_assignments(school_class=school_class)
+    handed_ids, marked_ids = work_ids(assignments, now)
+    handed, means = _attempt_figures(
+        school_class=school_class,
+        handed_ids=handed_ids,
+        marked_ids=marked_ids,
+        learner_pks=learner_pks,
+    )
+    return ClassWork(now=now, assignments=tuple(assignments), handed=handed, means=means)
 
 
 @dataclass(frozen=True)
@@ -487,36 +536,46 @@ def fits_for(*, school_class: SchoolClass, codes: Sequence[str]) -> dict[str, Sk
 def learner_fingerprints(
     *, school_class: SchoolClass, learners: Sequence[LearnerRef]
 ) -> dict[int, str]:
-    """Per learner pk, a string that changes whenever their marked answers in this class
-    change: their attempts' count and latest change (finishing, marking, re-marking and
-    feedback all save the attempt), plus the marked answers of attempts still in progress
-    (saved answer by answer). Two grouped queries over attempts, never a scan of answers."""
+    """Per learner pk, a string that changes whenever their marked answers change: their
+    attempts' count and latest change (finishing, marking, re-marking and feedback all save
+    the attempt), plus the marked answers of attempts still in progress (saved answer by
+    answer). All the learner's attempts, not only this class's: work elsewhere only makes a
+    state look stale (a recomputation), never fresh. Reads the attempts' (learner, state,
+    updated_at) index only, never a year of attempt rows or any answers."""
+    del school_class  # the fingerprint is the learner's, whatever the class
     pks = [r.pk for r in learners]
-    attempts = {
-        pk: (n, last)
-        for pk, n, last in Attempt.objects.filter(
-            drill__course__school_class=school_class, learner_id__in=pks
-        )
+    attempts: dict[int, tuple[int, dt.datetime | None]] = {}
+    open_ids: list[int] = []
+    for pk, n, last, running in (
+        Attempt.objects.filter(learner_id__in=pks)
         .values("learner_id")
-        .annotate(n=Count("id"), last=Max("updated_at"))
-        .values_list("learner_id", "n", "last")
-    }
-    open_answers = {
-        pk: (n, last, total)
-        for pk, n, last, total in Response.objects.filter(
-            attempt_id__in=list(
-                Attempt.objects.filter(
-                    drill__course__school_class=school_class,
-                    learner_id__in=pks,
-                    state=AttemptState.IN_PROGRESS,
-                ).values_list("id", flat=True)
-            ),
-            fraction__isnull=False,
+        .annotate(
+            n=Count("id"),
+            last=Max("updated_at"),
+            running=Count("id", filter=Q(state=AttemptState.IN_PROGRESS)),
         )
-        .values("attempt__learner_id")
-        .annotate(n=Count("id"), last=Max("id"), total=Sum("fraction"))
-        .values_list("attempt__learner_id", "n", "last", "total")
-    }
+        .values_list("learner_id", "n", "last", "running")
+        .order_by()
+    ):
+        attempts[pk] = (n, last)
+        if running:
+            open_ids.append(pk)
+    open_answers: dict[int, tuple[int, int, float]] = {}
+    if open_ids:
+        open_answers = {
+            pk: (n, last, total)
+            for pk, n, last, total in Response.objects.filter(
+                attempt_id__in=list(
+                    Attempt.objects.filter(
+                        learner_id__in=open_ids, state=AttemptState.IN_PROGRESS
+                    ).values_list("id", flat=True)
+                ),
+                fraction__isnull=False,
+            )
+            .values("attempt__learner_id")
+            .annotate(n=Count("id"), last=Max("id"), total=Sum("fraction"))
+            .values_list("attempt__learner_id", "n", "last", "total")
+        }
     out = {}
     for pk in pks:
         n, last = attempts.get(pk, (0, None))
@@ -644,6 +703,7 @@ def class_dashboard(
     open_alerts: Mapping[int, int],
     codes: Sequence[str] | None = None,
     today: dt.date | None = None,
+    work: ClassWork | None = None,
 ) -> ClassDashboard:
     """Everything the class dashboard shows, one row per learner in 出席番号 order.
 
@@ -651,30 +711,28 @@ def class_dashboard(
     attendance app's unacknowledged alerts per learner pk (read through its gate).
     """
     day = today or clock.today()
-    now = clock.now()
-    window_start = day - dt.timedelta(days=WINDOW_DAYS)
     pks = [ref.pk for ref in learners]
-    assignments = class_drill_assignments(school_class=school_class)
+    # Class-wide work is counted per learner in SQL (or read from the stored figures,
+    # ``services.work_states_refresh``); only work given to a group or one learner, and the
+    # window's work (for the cracks rules), is read as pairs.
+    if work is None:
+        work = class_work(school_class=school_class, learner_pks=pks, now=clock.now())
+    now = work.now
+    window_start = day - dt.timedelta(days=WINDOW_DAYS)
+    assignments = list(work.assignments)
     members = _group_members(assignments)
-    drill_ids = {a.drill_id for a in assignments}
-    # Class-wide work is counted per learner in SQL; only work given to a group or one
-    # learner, and the window's work (for the cracks rules), is read as pairs.
-    class_wide_due = {a.drill_id for a in assignments if a.target_class_id is not None}
-    past_due_ids = {a.drill_id for a in assignments if a.due is not None and a.due <= now}
-    handed_class_wide, means = _attempt_figures(
-        school_class=school_class,
-        handed_ids=class_wide_due & past_due_ids,
-        marked_ids=drill_ids,
-        learner_pks=pks,
-    )
-    window_ids = {
-        a.drill_id for a in assignments if a.due is not None and window_start <= a.due.date()
-    }
-    targeted_ids = {a.drill_id for a in assignments if a.target_class_id is None}
-    handed = _handed_in(drill_ids=window_ids | (targeted_ids & past_due_ids), learner_pks=pks)
+    handed_class_wide, means = work.handed, work.means
     past_due = [a for a in assignments if a.due is not None and a.due <= now]
     in_window = [a for a in past_due if a.due is not None and a.due.date() >= window_start]
     latest = _latest_marks(drill_ids={a.drill_id for a in in_window}, learner_pks=pks)
+    # Handed in = a finished attempt: for the window's work that is the keys of ``latest``;
+    # only older work given to a group or one learner is read again.
+    class_wide_due = sum(1 for a in past_due if a.target_class_id is not None)
+    targeted_due = [a for a in past_due if a.target_class_id is None]
+    older = {a.drill_id for a in targeted_due} - {a.drill_id for a in in_window}
+    handed = set(latest)
+    if older:
+        handed |= _handed_in(drill_ids=older, learner_pks=pks)
 
     if codes is None:
         codes = recent_codes(school_class=school_class, since=window_since(day))
@@ -726,15 +784,13 @@ def class_dashboard(
     rows = []
     candidates = []
     for ref in learners:
-        due = [a for a in past_due if _assigned_to(a, ref.pk, members)]
+        mine = [a for a in targeted_due if _assigned_to(a, ref.pk, members)]
         rows.append(
             LearnerRow(
                 learner=ref,
-                due=len(due),
+                due=class_wide_due + len(mine),
                 handed_in=handed_class_wide.get(ref.pk, 0)
-                + sum(
-                    1 for a in due if a.target_class_id is None and (ref.pk, a.drill_id) in handed
-                ),
+                + sum(1 for a in mine if (ref.pk, a.drill_id) in handed),
                 mean_mark=means.get(ref.pk),
                 mastery=tuple(by_learner[ref.uuid]),
                 attendance=figures.get(ref.pk),

@@ -7,7 +7,7 @@ obtain the class and the learner from the dashboards' gate first).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +17,12 @@ from terakoya.core.errors import UserError
 from terakoya.insights import selectors as insights
 from terakoya.insights.dashboards import selectors
 from terakoya.insights.mastery import mastery_estimate
-from terakoya.insights.models_suggestions import MasteryState, Suggestion, SuggestionStatus
+from terakoya.insights.models_suggestions import (
+    MasteryState,
+    Suggestion,
+    SuggestionStatus,
+    WorkState,
+)
 from terakoya.privacy.audit import AuditActor, audit_record
 from terakoya.privacy.guards import check_text
 from terakoya.privacy.models import AuditOutcome
@@ -111,15 +116,19 @@ def mastery_states_refresh(
     learners: Sequence[selectors.LearnerRef],
     codes: Sequence[str],
     actor: AuditActor,
+    fingerprints: Mapping[int, str] | None = None,
 ) -> int:
     """Bring the stored estimates of these learners and codes up to date; return how many
     were recomputed. A state is stale when the answers' fingerprint or the fit changed; it is
     then recomputed from all the learner's answers for the code (the same estimate as
     :func:`terakoya.insights.mastery.mastery_estimate`); a learner without answers for a code
     is stored too (the prior, no attempts), so an unchanged class reads no answers at all.
-    Derived data, audited as one entry."""
+    Derived data, audited as one entry. ``fingerprints``: the learners' current ones, when
+    the caller has them already (:func:`selectors.learner_fingerprints`)."""
     fits = selectors.fits_for(school_class=school_class, codes=codes)
-    current = selectors.learner_fingerprints(school_class=school_class, learners=learners)
+    current = fingerprints or selectors.learner_fingerprints(
+        school_class=school_class, learners=learners
+    )
     stored = selectors.stored_mastery(school_class=school_class, learners=learners, codes=codes)
     stale: dict[tuple[int, str], str] = {}
     for pk, answers in current.items():
@@ -173,3 +182,72 @@ def mastery_states_refresh(
         count=len(rows),
     )
     return len(rows)
+
+
+@transaction.atomic
+def work_states_refresh(
+    *,
+    school_class: SchoolClass,
+    learners: Sequence[selectors.LearnerRef],
+    fingerprints: Mapping[int, str],
+    actor: AuditActor,
+) -> selectors.ClassWork:
+    """The class's year figures per learner (handed in, mean mark), from the stored rows
+    where they are fresh and recomputed, in one grouped scan of the stale learners' attempts,
+    where not. A row is stale when the learner's fingerprint (``fingerprints``, from
+    :func:`selectors.learner_fingerprints`) or the digest of the class's work past due
+    changed (new work, a due date passing). Derived data, audited as one entry when rows are
+    written."""
+    now = clock.now()
+    assignments = selectors.class_drill_assignments(school_class=school_class)
+    digest = selectors.work_digest(assignments, now)
+    wanted = {ref.pk: f"{fingerprints[ref.pk]}|{digest}" for ref in learners}
+    stored = {
+        pk: (fp, n, mean)
+        for pk, fp, n, mean in WorkState.objects.filter(
+            school_class=school_class, learner_id__in=list(wanted)
+        ).values_list("learner_id", "fingerprint", "handed_in", "mean_mark")
+    }
+    handed: dict[int, int] = {}
+    means: dict[int, float] = {}
+    stale = []
+    for pk, fingerprint in wanted.items():
+        row = stored.get(pk)
+        if row is None or row[0] != fingerprint:
+            stale.append(pk)
+            continue
+        handed[pk] = row[1]
+        if row[2] is not None:
+            means[pk] = row[2]
+    if stale:
+        fresh = selectors.class_work(
+            school_class=school_class, learner_pks=stale, now=now, assignments=assignments
+        )
+        handed.update(fresh.handed)
+        means.update(fresh.means)
+        WorkState.objects.bulk_create(
+            [
+                WorkState(
+                    learner_id=pk,
+                    school_class=school_class,
+                    handed_in=fresh.handed.get(pk, 0),
+                    mean_mark=fresh.means.get(pk),
+                    fingerprint=wanted[pk],
+                )
+                for pk in stale
+            ],
+            update_conflicts=True,
+            unique_fields=["learner", "school_class"],
+            update_fields=["handed_in", "mean_mark", "fingerprint", "updated_at"],
+        )
+        audit_record(
+            actor=actor,
+            action="insights.work_state.refresh",
+            outcome=AuditOutcome.CHANGED,
+            purpose="instruction",
+            school_uuid=school_class.school.uuid,
+            target_type="roster.schoolclass",
+            target_uuid=school_class.uuid,
+            count=len(stale),
+        )
+    return selectors.ClassWork(now=now, assignments=tuple(assignments), handed=handed, means=means)

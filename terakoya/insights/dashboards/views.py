@@ -73,10 +73,20 @@ def _class_board(request: HttpRequest, class_uuid: str) -> selectors.ClassDashbo
     codes = selectors.recent_codes(
         school_class=found.school_class, since=selectors.window_since(clock.today())
     )
+    fingerprints = selectors.learner_fingerprints(
+        school_class=found.school_class, learners=learners
+    )
     services.mastery_states_refresh(
         school_class=found.school_class,
         learners=learners,
         codes=codes,
+        actor=actor.audit_actor(found.relation),
+        fingerprints=fingerprints,
+    )
+    work = services.work_states_refresh(
+        school_class=found.school_class,
+        learners=learners,
+        fingerprints=fingerprints,
         actor=actor.audit_actor(found.relation),
     )
     return selectors.class_dashboard(
@@ -86,6 +96,7 @@ def _class_board(request: HttpRequest, class_uuid: str) -> selectors.ClassDashbo
         sees_attendance=found.sees_attendance,
         open_alerts=alerts,
         codes=codes,
+        work=work,
     )
 
 

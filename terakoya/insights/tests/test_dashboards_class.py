@@ -170,3 +170,87 @@ def test_the_stored_estimates_equal_the_full_model_and_follow_a_re_mark(world):
     client.get(_url(world))
     changed.refresh_from_db()
     assert changed.p_mastered > before
+
+
+def test_the_stored_year_figures_equal_the_attempts_and_follow_changes(world):
+    from terakoya.assessment.models import Attempt
+    from terakoya.core import clock
+    from terakoya.insights.dashboards import selectors
+    from terakoya.insights.models_suggestions import WorkState
+
+    fill_class(world, weak=world.learner, strong=world.classmate)
+    client = world.client_for(world.homeroom_teacher)
+    client.get(_url(world))
+    pks = [world.learner.pk, world.classmate.pk]
+    live = selectors.class_work(school_class=world.homeroom, learner_pks=pks, now=clock.now())
+    stored = {s.learner_id: s for s in WorkState.objects.filter(school_class=world.homeroom)}
+    assert set(stored) == set(pks)
+    for pk in pks:
+        assert stored[pk].handed_in == live.handed[pk] > 0
+        assert stored[pk].mean_mark == pytest.approx(live.means[pk])
+    # A re-mark saves the attempt: the learner's row is recomputed on the next view.
+    attempt = Attempt.objects.filter(learner=world.learner).order_by("-id").first()
+    assert attempt is not None
+    attempt.score, attempt.max_score = attempt.max_score, attempt.max_score
+    attempt.save()
+    client.get(_url(world))
+    after = WorkState.objects.get(learner=world.learner, school_class=world.homeroom)
+    before = stored[world.learner.pk].mean_mark
+    assert after.mean_mark is not None
+    assert before is not None
+    assert after.mean_mark > before
+    assert after.fingerprint != stored[world.learner.pk].fingerprint
+    # Unchanged, the classmate's row is read, not rewritten.
+    same = WorkState.objects.get(learner=world.classmate, school_class=world.homeroom)
+    assert same.updated_at == stored[world.classmate.pk].updated_at
+
+
+def test_work_given_to_a_group_or_one_learner_counts_only_for_them(world):
+    """Older work given to one learner, and window work given to a group, count as due and
+    handed in only for the learners given it."""
+    import datetime as dt
+
+    from terakoya.assessment.models import Attempt, AttemptState, Drill
+    from terakoya.core import clock
+    from terakoya.courses.models import Assignment
+    from terakoya.insights.dashboards import selectors
+    from terakoya.roster.models import LearnerGroup
+
+    made = fill_class(world, weak=world.learner, strong=world.classmate)
+    group = LearnerGroup.objects.create(school_class=world.homeroom, name="A")
+    group.members.add(world.classmate)
+    now = clock.now()
+    for days_ago, target in ((60, {"target_learner": world.learner}), (3, {"target_group": group})):
+        drill = Drill.objects.create(school=world.school, course=made.course, title="追加")
+        Assignment.objects.create(
+            course=made.course,
+            drill=drill,
+            title="追加",
+            open_at=now - dt.timedelta(days=days_ago + 1),
+            due_at=now - dt.timedelta(days=days_ago),
+            **target,
+        )
+        Attempt.objects.create(
+            drill=drill,
+            learner=target.get("target_learner", world.classmate),
+            number=1,
+            state=AttemptState.COMPLETED,
+            started_at=now - dt.timedelta(days=days_ago),
+            score=1.0,
+            max_score=1.0,
+        )
+    refs = [
+        selectors.LearnerRef(pk=p.pk, uuid=str(p.uuid), name="", number=n)
+        for n, p in ((1, world.learner), (2, world.classmate))
+    ]
+    board = selectors.class_dashboard(
+        actor=None,  # type: ignore[arg-type]
+        school_class=world.homeroom,
+        learners=refs,
+        sees_attendance=False,
+        open_alerts={},
+    )
+    learner, classmate = board.rows
+    class_wide = made.drills  # every generated drill is past due and handed in
+    assert (learner.due, learner.handed_in) == (class_wide + 1, class_wide + 1)
+    assert (classmate.due, classmate.handed_in) == (class_wide + 1, class_wide + 1)
