@@ -211,8 +211,12 @@ def measure(teacher: Any, klass: Any, runs: int, cold_runs: int) -> None:
 
     from terakoya.assessment.models import Attempt
     from terakoya.core import clock
+    from terakoya.core.warmup import warm_up
     from terakoya.insights.models_suggestions import MasteryState
 
+    # What every gunicorn worker does when it starts (terakoya.config.wsgi): views loaded,
+    # the long-lived heap frozen for the garbage collector.
+    warm_up()
     client = Client()
     assert teacher.user is not None
     client.force_login(teacher.user)

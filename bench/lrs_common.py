@@ -108,7 +108,15 @@ def make_statement(learners: list[str], index: int, *, stamp: str | None = None)
 class Server:
     """gunicorn on 127.0.0.1:port with the same options as ``make serve``."""
 
-    def __init__(self, data_dir: Path, port: int, *, workers: int = 2, threads: int = 8) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int,
+        *,
+        workers: int = 2,
+        threads: int = 8,
+        extra: tuple[str, ...] = (),
+    ) -> None:
         env = {**os.environ, "TERAKOYA_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
         self.port = port
         self.process = subprocess.Popen(
@@ -125,6 +133,7 @@ class Server:
                 "gthread",
                 "--graceful-timeout",
                 "5",
+                *extra,
             ],
             cwd=ROOT,
             env=env,

@@ -131,6 +131,8 @@ TEMPLATES = [
 def _database(url: str) -> dict[str, Any]:
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, with write transactions queued on a file lock (see its docstring).
+        config["ENGINE"] = "terakoya.core.sqlite"
         # WAL lets readers proceed during a write; IMMEDIATE takes the write lock at BEGIN so
         # two writers queue on the busy timeout instead of failing on lock upgrade.
         # Persistent per-thread connections, as on PostgreSQL: opening one (and running the

@@ -119,8 +119,22 @@ def _uuid(value: Any, where: str) -> str:
     return str(value)
 
 
+#: IRIs already found valid (verbs, activity ids and types, extension keys repeat in every
+#: statement of a batch); bounded, and only valid ones enter.
+_IRIS_SEEN: set[str] = set()
+
+
 def is_iri(value: Any) -> bool:
-    return isinstance(value, str) and _IRI.match(value) is not None
+    if not isinstance(value, str):
+        return False
+    if value in _IRIS_SEEN:
+        return True
+    if _IRI.match(value) is None:
+        return False
+    if len(_IRIS_SEEN) >= 50_000:
+        _IRIS_SEEN.clear()
+    _IRIS_SEEN.add(value)
+    return True
 
 
 def _iri(value: Any, where: str) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from terakoya.testing import TABLET, TABLET_PORTRAIT, screenshot
 
@@ -46,7 +47,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    if connection.vendor != "sqlite":
         pytest.skip("the embedded default is tested once, in the SQLite pass")
     data_dir = tmp_path_factory.mktemp("demo")
     env = {
