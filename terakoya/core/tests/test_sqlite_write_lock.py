@@ -14,6 +14,7 @@ import pytest
 from django.db.utils import ConnectionHandler
 
 from terakoya.config.settings import _database
+from terakoya.core.sqlite.base import DatabaseWrapper
 
 
 @pytest.fixture(autouse=True)
@@ -101,9 +102,11 @@ def test_a_second_writer_waits_on_the_lock_and_runs_after_the_first_commits(tmp_
         finally:
             connections.close_all()
 
-    first = threading.Thread(
-        target=writer, args=("a", lambda: None, lambda: (holding.set(), release.wait(10)))
-    )
+    def hold_until_released() -> None:
+        holding.set()
+        release.wait(10)
+
+    first = threading.Thread(target=writer, args=("a", lambda: None, hold_until_released))
     second = threading.Thread(target=writer, args=("b", lambda: holding.wait(10), lambda: None))
     first.start()
     assert holding.wait(10)
@@ -122,6 +125,7 @@ def test_an_in_memory_database_has_no_lock_file():
         {"default": {**_database("sqlite://:memory:"), "NAME": ":memory:"}}
     )
     db = connections["default"]
+    assert isinstance(db, DatabaseWrapper)
     assert db._lock_path() is None
     db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
     db.rollback()
