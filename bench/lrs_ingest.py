@@ -4,7 +4,9 @@ insert rate of the same rows into the same database (the ceiling), in the same r
     .venv/bin/python bench/lrs_ingest.py [--port 8102] [--clients 4] [--total 6000]
 
 Embedded default: SQLite in WAL mode under a fresh temporary data directory, gunicorn with
-``make serve``'s options. Prints one line per batch size and the ratio to the ceiling.
+``make serve``'s options. Per batch size, HTTP and raw runs alternate ``--rounds`` times (each
+is a few seconds, and one checkpoint more or less moves it by ±10 %); the medians and their
+ratio are printed, with each round's ratio.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import shlex
+import statistics
 import tempfile
 import threading
 import time
@@ -149,14 +153,26 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8102)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--total", type=int, default=6000)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="alternate HTTP and raw runs this many times per batch size; medians are printed",
+    )
+    parser.add_argument(
+        "--gunicorn-args",
+        default="",
+        help="extra gunicorn options, e.g. '--keep-alive 0' (default: make serve's)",
+    )
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="lrs-bench-"))
     django_setup(data_dir)
     school, learners, key, secret = school_with_learners(200)
     headers = auth_headers(key, secret)
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; data {data_dir}")
-    print("batch  http stmt/s  raw stmt/s  ratio")
-    server = Server(data_dir, args.port)
+    print(f"server: gunicorn as make serve {args.gunicorn_args}; {args.clients} client threads")
+    print("batch  http stmt/s  raw stmt/s  ratio   (per round: http/raw)")
+    server = Server(data_dir, args.port, extra=tuple(shlex.split(args.gunicorn_args)))
     try:
         post_json(
             http.client.HTTPConnection("127.0.0.1", args.port),
@@ -164,11 +180,16 @@ def main() -> None:
             [make_statement(learners, 0)],
         )  # warm-up: workers import, connections open
         for batch, total in ((1, args.total // 10), (10, args.total // 2), (100, args.total)):
-            rate = http_rate(args.port, headers, learners, batch, total, args.clients)
-            ceiling = raw_rate(school, learners, key, batch, total)
-            print(f"{batch:5d}  {rate:11.0f}  {ceiling:10.0f}  {rate / ceiling:5.0%}")
+            rates, ceilings = [], []
+            for _ in range(args.rounds):
+                rates.append(http_rate(args.port, headers, learners, batch, total, args.clients))
+                ceilings.append(raw_rate(school, learners, key, batch, total))
+            rate, ceiling = statistics.median(rates), statistics.median(ceilings)
+            rounds = "  ".join(f"{r / c:.0%}" for r, c in zip(rates, ceilings, strict=True))
+            print(f"{batch:5d}  {rate:11.0f}  {ceiling:10.0f}  {rate / ceiling:5.0%}   ({rounds})")
     finally:
         server.stop()
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

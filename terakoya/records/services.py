@@ -463,6 +463,7 @@ class _Shaped:
     rows: list[dict[str, Any]]  # column values by attname; "pk" once inserted
     terms: list[tuple[dict[str, bool], dict[str, bool]]]
     undated: list[int]  # rows whose timestamp is the stored time (none was sent)
+    heads: list[bytes | None]  # the payload serialised without "stored" (None: undated)
     voids: set[uuid.UUID]
     refs: dict[uuid.UUID, list[int]]
     definitions: dict[str, Any]
@@ -483,7 +484,7 @@ def _shape(
 ) -> _Shaped:
     """Everything about a batch that does not need the database: normalised statements,
     statement and index rows, the activity definitions and the audit entries (hashed)."""
-    shaped = _Shaped(ids, [], [], [], [], set(), {}, {}, PreparedEntries([]))
+    shaped = _Shaped(ids, [], [], [], [], [], set(), {}, {}, PreparedEntries([]))
     per_learner: dict[int, tuple[Person, int]] = {}
     unlinked = 0
     for statement, statement_id in zip(statements, ids, strict=True):
@@ -535,7 +536,11 @@ def _shape(
                 "payload": None,
             }
         )
+        out.pop("stored", None)  # the LRS sets it (C 2.2), as the last member below
         shaped.outs.append(out)
+        # Serialised now, outside the write lock; "stored" is appended as the last member
+        # inside it (an undated statement's timestamp is the stored time: serialised there).
+        shaped.heads.append(orjson.dumps(out)[:-1] if stamp is not None else None)
         shaped.terms.append(index_terms(out))
         if ref is not None:
             shaped.refs.setdefault(ref, []).append(len(shaped.rows) - 1)
@@ -587,29 +592,40 @@ def _store(
         "audit_actor": audit_actor,
     }
     shaped = _shape(statements=statements, ids=ids, **context)
+    try:
+        with transaction.atomic():
+            # Optimistic: new ids are the rule; an id already stored makes the insert skip
+            # its row, and the batch is redone below (the rollback leaves nothing).
+            _write(school, shaped, attachments)
+        return ids
+    except _AlreadyStored:
+        pass
     with transaction.atomic():
         existing: dict[uuid.UUID, str] = dict(
             Statement.objects.filter(school=school, statement_id__in=ids).values_list(
                 "statement_id", "payload"
             )
         )
-        if existing:
-            # Rare: a client re-sends statements. Identical ones are accepted and not stored
-            # again; a different statement under a stored id is a conflict (409).
-            keep = []
-            for statement, statement_id in zip(statements, ids, strict=True):
-                if statement_id not in existing:
-                    keep.append((statement, statement_id))
-                elif not equivalent(statement, orjson.loads(existing[statement_id])):
-                    raise XapiError(
-                        409,
-                        "同じIDで内容の異なるステートメントが既に保存されています。",
-                        f"Statement {statement_id} already exists with different content.",
-                        code="conflict",
-                    )
-            shaped = _shape(statements=[s for s, _ in keep], ids=[i for _, i in keep], **context)
+        # A client re-sends statements: identical ones are accepted and not stored again;
+        # a different statement under a stored id is a conflict (409).
+        keep = []
+        for statement, statement_id in zip(statements, ids, strict=True):
+            if statement_id not in existing:
+                keep.append((statement, statement_id))
+            elif not equivalent(statement, orjson.loads(existing[statement_id])):
+                raise XapiError(
+                    409,
+                    "同じIDで内容の異なるステートメントが既に保存されています。",
+                    f"Statement {statement_id} already exists with different content.",
+                    code="conflict",
+                )
+        shaped = _shape(statements=[s for s, _ in keep], ids=[i for _, i in keep], **context)
         _write(school, shaped, attachments)
     return ids
+
+
+class _AlreadyStored(Exception):
+    """Some statement ids of the batch are already stored (the optimistic write is undone)."""
 
 
 def _write(school: School, shaped: _Shaped, attachments: Mapping[str, tuple[str, bytes]]) -> None:
@@ -619,10 +635,11 @@ def _write(school: School, shaped: _Shaped, attachments: Mapping[str, tuple[str,
     for position in shaped.undated:
         shaped.rows[position]["timestamp"] = stored
         shaped.outs[position]["timestamp"] = stored_text
-    for row, out in zip(shaped.rows, shaped.outs, strict=True):
+    tail = b',"stored":' + orjson.dumps(stored_text) + b"}"
+    for row, out, head in zip(shaped.rows, shaped.outs, shaped.heads, strict=True):
         out["stored"] = stored_text
         row["stored"] = stored
-        row["payload"] = orjson.dumps(out).decode()
+        row["payload"] = (head + tail if head is not None else orjson.dumps(out)).decode()
     rows, terms = shaped.rows, shaped.terms
     if shaped.refs:
         _inherit_ref_terms(school, rows, terms, shaped.refs)
@@ -719,7 +736,8 @@ def _column_converters() -> list[Callable[[Any], Any]]:
 
 
 def _insert_statements(rows: list[dict[str, Any]]) -> None:
-    """Multi-row INSERT … RETURNING id (SQLite ≥ 3.35, PostgreSQL), setting each row's "pk".
+    """Multi-row INSERT … RETURNING id (SQLite ≥ 3.35, PostgreSQL), setting each row's "pk";
+    raises :class:`_AlreadyStored` when a statement id of the school is already stored.
 
     Same SQL as ``bulk_create`` without a model instance per statement and its per-value
     machinery, which cost more than the insert itself at 100 statements per request
@@ -729,19 +747,24 @@ def _insert_statements(rows: list[dict[str, Any]]) -> None:
     columns = ", ".join(connection.ops.quote_name(column) for column, _ in _STATEMENT_FIELDS)
     row_sql = "(" + ", ".join(["%s"] * len(_STATEMENT_FIELDS)) + ")"
     plan = list(zip([f.attname for _, f in _STATEMENT_FIELDS], _column_converters(), strict=True))
+    school_column = connection.ops.quote_name(Statement._meta.get_field("school").column)
+    native_uuid = connection.features.has_native_uuid_field
     for start in range(0, len(rows), 100):
         chunk = rows[start : start + 100]
         params = [convert(row[attname]) for row in chunk for attname, convert in plan]
         sql = (
             f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 — table names from model meta
             + ", ".join([row_sql] * len(chunk))
-            + " RETURNING id"
+            + f" ON CONFLICT ({school_column}, statement_id) DO NOTHING RETURNING id, statement_id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            ids = [found[0] for found in cursor.fetchall()]
-        for row, pk in zip(chunk, ids, strict=True):
-            row["pk"] = pk
+            found = cursor.fetchall()
+        if len(found) != len(chunk):
+            raise _AlreadyStored
+        by_id = {value if native_uuid else uuid.UUID(str(value)): pk for pk, value in found}
+        for row in chunk:
+            row["pk"] = by_id[row["statement_id"]]
 
 
 def _inherit_ref_terms(
