@@ -7,12 +7,14 @@ crossed the threshold returns without waiting for the seal (before, it paid ~30 
 which set the LRS's GET p95; docs/performance.md), and a burst of due commits coalesces into
 one seal.
 
-``TERAKOYA["AUDIT_SEAL"]`` chooses the mode: ``"background"`` (the default) or ``"commit"``
-(seal inside the committing thread, as before). Nothing is lost when a process dies before
-its sealer ran: unsealed entries stay in the log, hashed, and the next due seal, any
-process's, or ``manage.py audit_seal`` seals them. At interpreter exit the sealer finishes
-the work it was woken for (a management command's entries are sealed before it returns to
-the shell).
+``TERAKOYA["AUDIT_SEAL"]`` chooses the mode: ``"background"``, ``"commit"`` (seal inside the
+committing thread, as before) or ``"auto"`` (the default): background, except on an in-memory
+SQLite database — the test suite's, shared between threads through SQLite's shared cache,
+where a second writer fails at once ("database table is locked") instead of waiting.
+Nothing is lost when a process dies before its sealer ran: unsealed entries stay in the log,
+hashed, and the next due seal, any process's, or ``manage.py audit_seal`` seals them. At
+interpreter exit the sealer finishes the work it was woken for (a management command's
+entries are sealed before it returns to the shell).
 """
 
 from __future__ import annotations
@@ -29,8 +31,12 @@ logger = logging.getLogger(__name__)
 
 
 def background() -> bool:
-    """True when due seals run on the sealer thread (the default)."""
-    return str(settings.TERAKOYA.get("AUDIT_SEAL", "background")) == "background"
+    """True when due seals run on the sealer thread (the default, see the module)."""
+    mode = str(settings.TERAKOYA.get("AUDIT_SEAL", "auto"))
+    if mode == "auto":
+        in_memory = getattr(connection, "is_in_memory_db", None)
+        return not (connection.vendor == "sqlite" and in_memory is not None and in_memory())
+    return mode == "background"
 
 
 class Sealer:

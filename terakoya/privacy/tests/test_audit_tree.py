@@ -239,10 +239,11 @@ def test_audit_seal_command_seals_and_is_silent_with_quiet():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_tree_head_is_sealed_automatically_after_every_n_entries(settings):
+@pytest.mark.parametrize("mode", ["auto", "background", "commit"])
+def test_a_tree_head_is_sealed_automatically_after_every_n_entries(settings, mode):
     """Real commits (a transactional test): a head is signed once N entries wait, checked
     after commit, at most once per transaction, without waiting for a sweep or a command."""
-    settings.TERAKOYA = {**settings.TERAKOYA, "AUDIT_TREE_HEAD_EVERY": 4}
+    settings.TERAKOYA = {**settings.TERAKOYA, "AUDIT_TREE_HEAD_EVERY": 4, "AUDIT_SEAL": mode}
     with transaction.atomic():
         _record(12)
         assert len(connection.run_on_commit) <= 1  # once per transaction, not per entry
@@ -328,9 +329,14 @@ def test_an_entry_has_an_inclusion_proof_to_the_signed_head_and_a_changed_one_do
 
 @pytest.mark.django_db(transaction=True)
 def test_a_due_seal_runs_on_the_sealer_thread_not_in_the_committing_one(settings):
-    """Background mode (the default): the commit that makes a head due only wakes the sealer
-    thread, which signs the head; "commit" mode seals in the committing thread, as before."""
-    settings.TERAKOYA = {**settings.TERAKOYA, "AUDIT_TREE_HEAD_EVERY": 4}
+    """Background mode (the default outside in-memory SQLite): the commit that makes a head
+    due only wakes the sealer thread, which signs the head; "commit" mode seals in the
+    committing thread, as before."""
+    settings.TERAKOYA = {
+        **settings.TERAKOYA,
+        "AUDIT_TREE_HEAD_EVERY": 4,
+        "AUDIT_SEAL": "background",
+    }
     before = SEALER.seals
     with transaction.atomic():
         _record(8)
