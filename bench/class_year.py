@@ -38,7 +38,8 @@ from terakoya.attendance.codes import Status
 from terakoya.attendance.models import AttendanceEntry
 from terakoya.attendance.selectors import school_days
 from terakoya.core import clock
-from terakoya.courses.models import Assignment, Course, Unit
+from terakoya.courses.models import Assignment
+from terakoya.insights.dashboards.demo import class_drills_create
 from terakoya.privacy.gate import Actor
 from terakoya.records.models import Activity, Statement, StatementActivity, StatementAgent
 from terakoya.records.services import TERAKOYA_AUTHORITY
@@ -185,68 +186,19 @@ def year_build(
         return uuid.UUID(int=rng.getrandbits(128), version=4)
 
     school = school_class.school
-    course = Course.objects.create(
-        school=school,
-        school_year=school_class.school_year,
-        school_class=school_class,
-        subject="算数",
-        title=f"{school_class.name} 算数",
-    )
-    Unit.objects.bulk_create(
-        [
-            Unit(course=course, title=f"単元{i + 1}", codes=[code], position=i + 1)
-            for i, code in enumerate(codes)
-        ]
-    )
-    questions = Question.objects.bulk_create(
-        [
-            Question(
-                uuid=new_uuid(),
-                school=school,
-                qtype="numeric",
-                name=f"{code[-8:-5]}-{i + 1}",
-                text=f"問題 {i + 1}",
-                spec={"answers": [{"value": i, "tolerance": 0, "fraction": 1}]},
-                codes=[code],
-            )
-            for code in codes
-            for i in range(questions_per_drill)
-        ]
-    )
-    by_code = {code: [q for q in questions if q.codes == [code]] for code in codes}
     days = school_days(school=school, start=start, end=end)
-    drills: list[Drill] = []
-    day_of: list[dt.date] = []
-    for index, day in enumerate(days):
-        code = codes[(index * len(codes)) // max(len(days), 1)]
-        for k in range(drills_per_day):
-            drills.append(
-                Drill(
-                    uuid=new_uuid(),
-                    school=school,
-                    course=course,
-                    title=f"{day:%m/%d} {k + 1}時間目 ドリル",
-                    pool_codes=[code],
-                    mastery_rule={"kind": "all"},
-                )
-            )
-            day_of.append(day)
-    drills = Drill.objects.bulk_create(drills, batch_size=2000)
-    assignments = Assignment.objects.bulk_create(
-        [
-            Assignment(
-                uuid=new_uuid(),
-                course=course,
-                drill=drill,
-                title=drill.title,
-                target_class=school_class,
-                open_at=dt.datetime.combine(day, dt.time(8, 0), tzinfo=JST),
-                due_at=dt.datetime.combine(day, dt.time(23, 0), tzinfo=JST),
-            )
-            for drill, day in zip(drills, day_of, strict=True)
-        ],
-        batch_size=2000,
+    plan = class_drills_create(
+        school_class=school_class,
+        codes=codes,
+        days=days,
+        drills_per_day=drills_per_day,
+        questions_per_code=questions_per_drill,
+        opens=dt.time(8, 0),
+        new_uuid=new_uuid,
     )
+    course, by_code = plan.course, plan.by_code
+    drills, day_of, assignments = plan.drills, plan.day_of, plan.assignments
+    questions = [q for pool in by_code.values() for q in pool]
     skill = {p.pk: 0.55 + 0.4 * rng.random() for p in learners}
 
     # The drill feature's own context and activities (terakoya.assessment.services._record).

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from terakoya.assessment.models import Attempt, AttemptState, Drill, Question, Response
@@ -80,65 +81,17 @@ def class_year_create(
     day, one attempt per learner (most hand in) with answers right with probability
     ``skill[learner.pk]`` (default 0.7), and a few absences."""
     rng = random.Random(seed)
-    school = school_class.school
-    course = Course.objects.create(
-        school=school,
-        school_year=school_class.school_year,
+    days = school_days(school=school_class.school, start=start, end=end)
+    plan = class_drills_create(
         school_class=school_class,
-        subject="算数",
-        title=f"{school_class.name} 算数",
+        codes=codes,
+        days=days,
+        drills_per_day=drills_per_day,
+        questions_per_code=max(questions_per_drill, 5),
+        opens=dt.time(0, 0),
     )
-    Unit.objects.bulk_create(
-        [
-            Unit(course=course, title=f"単元{i + 1}", codes=[code], position=i + 1)
-            for i, code in enumerate(codes)
-        ]
-    )
-    questions = Question.objects.bulk_create(
-        [
-            Question(
-                school=school,
-                qtype="numeric",
-                name=f"{code[-8:-5]}-{i + 1}",
-                text=f"問題 {i + 1}",
-                spec={"answers": [{"value": i, "tolerance": 0, "fraction": 1}]},
-                codes=[code],
-            )
-            for code in codes
-            for i in range(max(questions_per_drill, 5))
-        ]
-    )
-    by_code = {code: [q for q in questions if q.codes == [code]] for code in codes}
-    days = school_days(school=school, start=start, end=end)
-    tz = clock.JST  # school days are Japanese dates
-    drills: list[Drill] = []
-    day_of: list[dt.date] = []
-    for index, day in enumerate(days):
-        code = codes[(index * len(codes)) // max(len(days), 1)]
-        for k in range(drills_per_day):
-            drills.append(
-                Drill(
-                    school=school,
-                    course=course,
-                    title=f"{day:%m/%d} ドリル{k + 1}",
-                    pool_codes=[code],
-                    mastery_rule={"kind": "all"},
-                )
-            )
-            day_of.append(day)
-    drills = Drill.objects.bulk_create(drills, batch_size=2000)
-    assignments = [
-        Assignment(
-            course=course,
-            drill=drill,
-            title=drill.title,
-            target_class=school_class,
-            open_at=dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz),
-            due_at=dt.datetime.combine(day, dt.time(23, 0), tzinfo=tz),
-        )
-        for drill, day in zip(drills, day_of, strict=True)
-    ]
-    Assignment.objects.bulk_create(assignments, batch_size=2000)
+    course, by_code = plan.course, plan.by_code
+    drills, day_of = plan.drills, plan.day_of
     attempts: list[Attempt] = []
     outcomes: list[list[bool]] = []
     asked: list[list[Question]] = []
@@ -150,7 +103,7 @@ def class_year_create(
             p = (skill or {}).get(learner.pk, 0.7)
             chosen = [pool[i % len(pool)] for i in range(questions_per_drill)]
             right = [rng.random() < p for _ in chosen]
-            at = dt.datetime.combine(day, dt.time(10, 0), tzinfo=tz)
+            at = dt.datetime.combine(day, dt.time(10, 0), tzinfo=clock.JST)
             score = float(sum(right))
             attempts.append(
                 Attempt(
@@ -209,3 +162,93 @@ def class_year_create(
     ]
     AttendanceEntry.objects.bulk_create(entries, batch_size=2000)
     return Generated(course, len(drills), len(attempts), count, len(entries))
+
+
+@dataclass(frozen=True)
+class ClassDrills:
+    course: Course
+    by_code: dict[str, list[Question]]  # the questions of each code
+    drills: list[Drill]
+    day_of: list[dt.date]  # the school day of each drill
+    assignments: list[Assignment]
+
+
+def class_drills_create(
+    *,
+    school_class: SchoolClass,
+    codes: Sequence[str],
+    days: Sequence[dt.date],
+    drills_per_day: int,
+    questions_per_code: int,
+    opens: dt.time,
+    new_uuid: Callable[[], uuid.UUID] = uuid.uuid4,
+) -> ClassDrills:
+    """A 算数 course for ``school_class`` with a unit per code (in order), ``questions_per_code``
+    numeric questions per code and, on each of ``days``, ``drills_per_day`` drills on that
+    day's code (the codes spread over the days in order), assigned to the class from ``opens``
+    and due at 23:00 that day (Japanese time). ``new_uuid`` makes the identifiers
+    reproducible where a benchmark needs that."""
+    school = school_class.school
+    course = Course.objects.create(
+        uuid=new_uuid(),
+        school=school,
+        school_year=school_class.school_year,
+        school_class=school_class,
+        subject="算数",
+        title=f"{school_class.name} 算数",
+    )
+    Unit.objects.bulk_create(
+        [
+            Unit(course=course, title=f"単元{i + 1}", codes=[code], position=i + 1)
+            for i, code in enumerate(codes)
+        ]
+    )
+    questions = Question.objects.bulk_create(
+        [
+            Question(
+                uuid=new_uuid(),
+                school=school,
+                qtype="numeric",
+                name=f"{code[-8:-5]}-{i + 1}",
+                text=f"問題 {i + 1}",
+                spec={"answers": [{"value": i, "tolerance": 0, "fraction": 1}]},
+                codes=[code],
+            )
+            for code in codes
+            for i in range(questions_per_code)
+        ]
+    )
+    by_code = {code: [q for q in questions if q.codes == [code]] for code in codes}
+    drills: list[Drill] = []
+    day_of: list[dt.date] = []
+    for index, day in enumerate(days):
+        code = codes[(index * len(codes)) // max(len(days), 1)]
+        for k in range(drills_per_day):
+            drills.append(
+                Drill(
+                    uuid=new_uuid(),
+                    school=school,
+                    course=course,
+                    title=f"{day:%m/%d} ドリル{k + 1}",
+                    pool_codes=[code],
+                    mastery_rule={"kind": "all"},
+                )
+            )
+            day_of.append(day)
+    drills = Drill.objects.bulk_create(drills, batch_size=2000)
+    assignments = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                uuid=new_uuid(),
+                course=course,
+                drill=drill,
+                title=drill.title,
+                target_class=school_class,
+                open_at=dt.datetime.combine(day, opens, tzinfo=clock.JST),
+                due_at=dt.datetime.combine(day, dt.time(23, 0), tzinfo=clock.JST),
+            )
+            for drill, day in zip(drills, day_of, strict=True)
+        ],
+        batch_size=2000,
+    )
+    return ClassDrills(course, by_code, drills, day_of, assignments)
