@@ -152,61 +152,36 @@ def _remember_clean(text: str) -> None:
     _CLEAN.add(text)
 
 
-def _scan(value: Any, location: str) -> None:
+def _scan(value: Any, location: str | None) -> None:
     """:func:`terakoya.privacy.guards.scan`, minus strings that are exactly a UUID.
 
     Statement ids and registrations are UUIDs; about one random UUID in a thousand starts
     with 8+4 digits that pass the My Number check digit, and refusing those would refuse
     valid statements. A UUID is never a My Number. Strings shorter than 12 characters cannot
     hold one and are skipped too, and keys and IRIs seen clean before are not checked again
-    (the ingest path's hot loop; bench/lrs_ingest.py).
+    (the ingest path's hot loop; bench/lrs_ingest.py). With ``location=None`` no location is
+    built per key (the hot path); the caller walks again with one to locate a refusal.
     """
     if isinstance(value, str):
         if len(value) >= 12 and value not in _CLEAN and not _UUID_TEXT.match(value):
-            check_text(value, location=location)
+            check_text(value, location=location or "")
             if ":" in value and " " not in value:
                 _remember_clean(value)
     elif isinstance(value, dict):
         for key, item in value.items():
             key_text = str(key)
-            where = f"{location}.{key_text}"
+            where = None if location is None else f"{location}.{key_text}"
             if key_text not in _CLEAN:
                 if len(key_text) >= 12 and not _UUID_TEXT.match(key_text):
-                    check_text(key_text, location=where)
-                check_identifier(key_text, location=where)
+                    check_text(key_text, location=where or "")
+                check_identifier(key_text, location=where or "")
                 _remember_clean(key_text)
             _scan(item, where)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _scan(item, f"{location}[{index}]")
-    elif isinstance(value, int) and not isinstance(value, bool):
-        check_text(str(value), location=location)
-
-
-def _scan_fast(value: Any) -> None:
-    """:func:`_scan` without building a location per key: the hot path of every statement.
-
-    Same checks in the same order; a refusal is re-found by :func:`_scan` for its location.
-    """
-    if isinstance(value, str):
-        if len(value) >= 12 and value not in _CLEAN and not _UUID_TEXT.match(value):
-            check_text(value)
-            if ":" in value and " " not in value:
-                _remember_clean(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key not in _CLEAN:
-                key_text = str(key)
-                if len(key_text) >= 12 and not _UUID_TEXT.match(key_text):
-                    check_text(key_text)
-                check_identifier(key_text)
-                _remember_clean(key_text)
-            _scan_fast(item)
-    elif isinstance(value, list):
-        for item in value:
-            _scan_fast(item)
+            _scan(item, None if location is None else f"{location}[{index}]")
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**11:
-        check_text(str(value))  # fewer than 12 digits cannot hold a My Number
+        check_text(str(value), location=location or "")  # under 12 digits: no My Number
 
 
 def _check_identifiers(identifiers: list[str], where: str) -> None:
@@ -222,7 +197,7 @@ def guard_statement(statement: dict[str, Any], *, where: str) -> None:
     try:
         _check_identifiers(_identifiers(statement), where)
         try:
-            _scan_fast(statement)
+            _scan(statement, None)
         except RefusedInput:
             _scan(statement, where)  # the same refusal, with its location
             raise
