@@ -35,7 +35,7 @@ run: install messages
 	$(MAKE) --no-print-directory serve
 
 serve:
-	$(BIN)/gunicorn terakoya.config.wsgi:application \
+	$(BIN)/gunicorn terakoya.config.wsgi:application --config python:terakoya.config.gunicorn \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--worker-class gthread --access-logfile - --graceful-timeout 10
 

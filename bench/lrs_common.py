@@ -123,6 +123,8 @@ class Server:
             [
                 str(ROOT / ".venv/bin/gunicorn"),
                 "terakoya.config.wsgi:application",
+                "--config",
+                "python:terakoya.config.gunicorn",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

@@ -68,12 +68,17 @@ def http_rate(
     return clients * batches_per_client * batch / elapsed
 
 
-def raw_rate(school: Any, learners: list[str], key: str, batch: int, total: int) -> float:
+def raw_rate(
+    school: Any, learners: list[str], key: str, batch: int, total: int, *, writer: bool = True
+) -> float:
     """Insert the rows the pipeline would write, with executemany, ``batch`` per transaction:
     the same statement rows (learner and client set, as the pipeline sets them) and the same
-    index rows, shaped by the pipeline's own functions."""
+    index rows, shaped by the pipeline's own functions. With ``writer``, on a connection with
+    the SQLite writer process's settings (its page cache; WAL checkpoints left to the
+    server's checkpoint thread, as the writer leaves them)."""
     from django.db import connection, transaction
 
+    from terakoya.core.sqlite.writer import configure
     from terakoya.records.models import LrsClient, Statement, StatementActivity, StatementAgent
     from terakoya.records.xapi.shape import agent_ifi, index_terms, normalise
     from terakoya.roster.models import Person
@@ -123,6 +128,8 @@ def raw_rate(school: Any, learners: list[str], key: str, batch: int, total: int)
                 activities.append((next_activity, sid, ident, main))
                 next_activity += 1
         chunks.append((statements, agents, activities))
+    if writer:
+        configure(connection)  # the writer process's connection settings
     begin = time.perf_counter()
     count = 0
     for statements, agents, activities in chunks:
@@ -164,7 +171,13 @@ def main() -> None:
         default="",
         help="extra gunicorn options, e.g. '--keep-alive 0' (default: make serve's)",
     )
+    parser.add_argument(
+        "--batches",
+        default="1,10,100",
+        help="batch sizes to measure, comma-separated (default 1,10,100)",
+    )
     args = parser.parse_args()
+    sizes = {int(size) for size in args.batches.split(",")}
     data_dir = Path(tempfile.mkdtemp(prefix="lrs-bench-"))
     django_setup(data_dir)
     school, learners, key, secret = school_with_learners(200)
@@ -180,6 +193,8 @@ def main() -> None:
             [make_statement(learners, 0)],
         )  # warm-up: workers import, connections open
         for batch, total in ((1, args.total // 10), (10, args.total // 2), (100, args.total)):
+            if batch not in sizes:
+                continue
             rates, ceilings = [], []
             for _ in range(args.rounds):
                 rates.append(http_rate(args.port, headers, learners, batch, total, args.clients))

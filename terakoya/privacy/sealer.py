@@ -27,6 +27,8 @@ import threading
 from django.conf import settings
 from django.db import connection
 
+from terakoya.core.sqlite import writer
+
 logger = logging.getLogger(__name__)
 
 
@@ -53,6 +55,10 @@ class Sealer:
 
     def request(self) -> None:
         """Ask for a seal check soon; returns at once."""
+        if writer.serving():
+            # The SQLite writer process seals between groups, in its own thread.
+            writer.after_reply(self._seal_in_writer)
+            return
         with self._lock:
             if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
                 self._pid = os.getpid()
@@ -66,6 +72,12 @@ class Sealer:
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Wait until every requested check has run; False on timeout."""
         return self._idle.wait(timeout)
+
+    def _seal_in_writer(self) -> None:
+        from terakoya.privacy.tree import seal_if_due
+
+        if seal_if_due() is not None:
+            self.seals += 1
 
     def _run(self) -> None:
         from terakoya.privacy.tree import seal_if_due

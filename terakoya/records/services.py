@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q, QuerySet
 
 from terakoya.core import clock
+from terakoya.core.sqlite import writer
 from terakoya.privacy.audit import (
     SYSTEM,
     AuditActor,
@@ -434,10 +435,12 @@ class _Shaped:
     """A batch turned into rows, before its write transaction (``stored`` not yet known)."""
 
     ids: list[uuid.UUID]
-    outs: list[dict[str, Any]]  # the statements as stored, without "stored" yet
+    #: The statements without a timestamp, by row: their timestamp is the stored time, so
+    #: they are serialised in the transaction. The others travel as ``heads`` only (to the
+    #: writer process, decision 0106).
+    undated_outs: dict[int, dict[str, Any]]
     rows: list[dict[str, Any]]  # column values by attname; "pk" once inserted
     terms: list[tuple[dict[str, bool], dict[str, bool]]]
-    undated: list[int]  # rows whose timestamp is the stored time (none was sent)
     heads: list[bytes | None]  # the payload serialised without "stored" (None: undated)
     voids: set[uuid.UUID]
     refs: dict[uuid.UUID, list[int]]
@@ -459,7 +462,7 @@ def _shape(
 ) -> _Shaped:
     """Everything about a batch that does not need the database: normalised statements,
     statement and index rows, the activity definitions and the audit entries (hashed)."""
-    shaped = _Shaped(ids, [], [], [], [], [], set(), {}, {}, PreparedEntries([]))
+    shaped = _Shaped(ids, {}, [], [], [], set(), {}, {}, PreparedEntries([]))
     per_learner: dict[int, tuple[Person, int]] = {}
     unlinked = 0
     for statement, statement_id in zip(statements, ids, strict=True):
@@ -470,8 +473,6 @@ def _shape(
             stamp = parse_timestamp(out["timestamp"], "timestamp", version=version)
             if version == V2:
                 out["timestamp"] = _timestamp_text(stamp)
-        else:
-            shaped.undated.append(len(shaped.rows))
         out["authority"] = authority
         out.setdefault("version", "1.0.0" if version == V1 else "2.0.0")
         ref = _ref_target(out)
@@ -512,7 +513,8 @@ def _shape(
             }
         )
         out.pop("stored", None)  # the LRS sets it (C 2.2), as the last member below
-        shaped.outs.append(out)
+        if stamp is None:
+            shaped.undated_outs[len(shaped.rows) - 1] = out
         # Serialised now, outside the write lock; "stored" is appended as the last member
         # inside it (an undated statement's timestamp is the stored time: serialised there).
         shaped.heads.append(orjson.dumps(out)[:-1] if stamp is not None else None)
@@ -568,10 +570,10 @@ def _store(
     }
     shaped = _shape(statements=statements, ids=ids, **context)
     try:
-        with transaction.atomic():
-            # Optimistic: new ids are the rule; an id already stored makes the insert skip
-            # its row, and the batch is redone below (the rollback leaves nothing).
-            _write(school, shaped, attachments)
+        # Optimistic: new ids are the rule; an id already stored makes the insert skip its
+        # row, and the batch is redone below (the rollback leaves nothing). On the embedded
+        # default the write runs in the writer process (terakoya.core.sqlite.writer).
+        writer.run(_write, school, shaped, attachments)
         return ids
     except _AlreadyStored:
         pass
@@ -603,18 +605,20 @@ class _AlreadyStored(Exception):
     """Some statement ids of the batch are already stored (the optimistic write is undone)."""
 
 
+@writer.task
 def _write(school: School, shaped: _Shaped, attachments: Mapping[str, tuple[str, bytes]]) -> None:
     """The write transaction's part of :func:`_store`."""
     stored = clock.now()
     stored_text = _timestamp_text(stored)
-    for position in shaped.undated:
+    for position, out in shaped.undated_outs.items():
         shaped.rows[position]["timestamp"] = stored
-        shaped.outs[position]["timestamp"] = stored_text
-    tail = b',"stored":' + orjson.dumps(stored_text) + b"}"
-    for row, out, head in zip(shaped.rows, shaped.outs, shaped.heads, strict=True):
+        out["timestamp"] = stored_text
         out["stored"] = stored_text
+    tail = b',"stored":' + orjson.dumps(stored_text) + b"}"
+    for position, (row, head) in enumerate(zip(shaped.rows, shaped.heads, strict=True)):
         row["stored"] = stored
-        row["payload"] = (head + tail if head is not None else orjson.dumps(out)).decode()
+        payload = head + tail if head is not None else orjson.dumps(shaped.undated_outs[position])
+        row["payload"] = payload.decode()
     rows, terms = shaped.rows, shaped.terms
     if shaped.refs:
         _inherit_ref_terms(school, rows, terms, shaped.refs)

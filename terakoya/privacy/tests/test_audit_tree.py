@@ -409,3 +409,27 @@ def test_the_bulk_path_hashes_exactly_as_the_reference_encoding(items, label, ac
         for entry in written:
             assert entry.leaf_hash == entry_leaf_hash(entry)
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_sqlite_writer_process_a_due_seal_runs_after_the_reply(settings, monkeypatch):
+    """In the writer process (terakoya.core.sqlite.writer) the sealer starts no thread: a due
+    commit asks the writer to seal once the group's callers have their replies."""
+    from terakoya.core.sqlite import writer
+
+    settings.TERAKOYA = {
+        **settings.TERAKOYA,
+        "AUDIT_TREE_HEAD_EVERY": 4,
+        "AUDIT_SEAL": "background",
+    }
+    monkeypatch.setattr(writer, "_after", [])  # this process is the writer
+    before = SEALER.seals
+    with transaction.atomic():
+        _record(8)
+    assert writer._after == [SEALER._seal_in_writer]
+    assert not AuditTreeHead.objects.exists()  # not yet: the callers are answered first
+    writer._run_after()
+    assert writer._after == []
+    assert SEALER.seals == before + 1
+    assert AuditTreeHead.objects.get().tree_size == 8
+    assert audit_verify().ok

@@ -61,6 +61,8 @@ def _serve(data_dir: Path) -> subprocess.Popen[bytes]:
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "terakoya.config.wsgi:application",
+            "--config",
+            "python:terakoya.config.gunicorn",
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
@@ -102,10 +104,11 @@ def _batch(size: int) -> list[dict[str, Any]]:
     ]
 
 
-def test_acknowledged_statements_survive_sigkill_and_batches_are_atomic(tmp_path):
-    _manage(tmp_path, "migrate", "--noinput")
+def _school_and_client(data_dir: Path) -> dict[str, str]:
+    """Migrate, create a school and an LRS client; the headers of that client's requests."""
+    _manage(data_dir, "migrate", "--noinput")
     _manage(
-        tmp_path,
+        data_dir,
         "shell",
         "-c",
         "from terakoya.roster import services as r\n"
@@ -114,13 +117,28 @@ def test_acknowledged_statements_survive_sigkill_and_batches_are_atomic(tmp_path
         "r.school_create(board=b, name='S', code='B113299900043', "
         "school_type=SchoolType.ELEMENTARY)\n",
     )
-    created = dict(line.split("=", 1) for line in _manage(tmp_path, "lrs_client_create").split())
+    created = dict(line.split("=", 1) for line in _manage(data_dir, "lrs_client_create").split())
     token = base64.b64encode(f"{created['key']}:{created['secret']}".encode()).decode()
-    headers = {
+    return {
         "Authorization": f"Basic {token}",
         "X-Experience-API-Version": "2.0.0",
         "Content-Type": "application/json",
     }
+
+
+def _stored(data_dir: Path) -> set[uuid.UUID]:
+    database = sqlite3.connect(data_dir / "terakoya.sqlite3")
+    try:
+        return {
+            uuid.UUID(row[0])
+            for row in database.execute("SELECT statement_id FROM records_statement")
+        }
+    finally:
+        database.close()
+
+
+def test_acknowledged_statements_survive_sigkill_and_batches_are_atomic(tmp_path):
+    headers = _school_and_client(tmp_path)
     server = _serve(tmp_path)
     acknowledged: list[list[str]] = []
     attempted: list[list[str]] = []
@@ -159,12 +177,7 @@ def test_acknowledged_statements_survive_sigkill_and_batches_are_atomic(tmp_path
 
     server = _serve(tmp_path)  # restart: SQLite recovers the WAL on open
     try:
-        database = sqlite3.connect(tmp_path / "terakoya.sqlite3")
-        stored = {
-            uuid.UUID(row[0])
-            for row in database.execute("SELECT statement_id FROM records_statement")
-        }
-        database.close()
+        stored = _stored(tmp_path)
     finally:
         server.terminate()
         server.wait()
@@ -173,3 +186,53 @@ def test_acknowledged_statements_survive_sigkill_and_batches_are_atomic(tmp_path
     for ids in attempted:
         present = [uuid.UUID(i) in stored for i in ids]
         assert all(present) or not any(present), "a batch was half-stored"
+
+
+def _writer_of(master: int) -> int:
+    children = subprocess.run(
+        ["pgrep", "-P", str(master)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    found = [
+        int(pid)
+        for pid in children
+        if b"terakoya.core.sqlite.writer" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    assert len(found) == 1, "gunicorn's master started no SQLite writer process"
+    return found[0]
+
+
+def _written_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/io").read_text(encoding="utf-8").splitlines():
+        if line.startswith("wchar:"):
+            return int(line.split()[1])
+    raise AssertionError("no wchar in /proc/<pid>/io")
+
+
+def _post(headers: dict[str, str], batch: list[dict[str, Any]]) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    connection.request("POST", "/xapi/statements", orjson.dumps(batch), headers)
+    status: int = connection.getresponse().status
+    connection.close()
+    return status
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="reads /proc/<pid>/io")
+def test_the_writer_process_writes_batches_and_without_it_the_workers_do(tmp_path):
+    """``make serve`` starts the SQLite writer (decision 0106): a posted batch is written by
+    that process (its write counter grows by more than the batch's payload); once it is gone,
+    the workers write the next batch themselves, and both batches are stored whole."""
+    headers = _school_and_client(tmp_path)
+    server = _serve(tmp_path)
+    try:
+        writer = _writer_of(server.pid)
+        first, second = _batch(50), _batch(50)
+        before = _written_bytes(writer)
+        assert _post(headers, first) == 200
+        assert _written_bytes(writer) - before > len(orjson.dumps(first))
+        os.kill(writer, signal.SIGKILL)
+        assert _post(headers, second) == 200
+        stored = _stored(tmp_path)
+        assert {uuid.UUID(s["id"]) for s in first + second} <= stored
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()

@@ -80,6 +80,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         [
             str(Path(python).parent / "gunicorn"),
             "terakoya.config.wsgi:application",
+            "--config",
+            "python:terakoya.config.gunicorn",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
