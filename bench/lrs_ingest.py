@@ -1,7 +1,7 @@
 """LRS ingest benchmark: statements/s over HTTP through the full pipeline, next to the raw
 insert rate of the same rows into the same database (the ceiling), in the same run.
 
-    .venv/bin/python bench/lrs_ingest.py [--port 8102] [--clients 4] [--total 6000]
+    .venv/bin/python -m bench.lrs_ingest [--port 8102] [--clients 4] [--total 20000]
 
 Embedded default: SQLite in WAL mode under a fresh temporary data directory, gunicorn with
 ``make serve``'s options. Per batch size, HTTP and raw runs alternate ``--rounds`` times (each
@@ -159,11 +159,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8102)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--total", type=int, default=6000)
+    parser.add_argument("--total", type=int, default=20000)
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
+        default=5,
         help="alternate HTTP and raw runs this many times per batch size; medians are printed",
     )
     parser.add_argument(

@@ -37,6 +37,7 @@ import pickle
 import queue
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -306,10 +307,37 @@ class Writer:
         os.environ.pop(SOCKET_ENV, None)
 
 
+_PREFIX = "terakoya-writer-"
+
+
+def _remove_stale(older_than: float) -> None:
+    """Remove the socket directories of writers that are gone (a master killed by SIGKILL
+    leaves its directory behind): no process listens on their socket any more."""
+    root = tempfile.gettempdir()
+    for name in os.listdir(root):
+        directory = os.path.join(root, name)
+        if not name.startswith(_PREFIX) or not os.path.isdir(directory):
+            continue
+        try:
+            if os.stat(directory).st_mtime > time.time() - older_than:
+                continue  # perhaps a writer still starting
+            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                probe.connect(os.path.join(directory, "socket"))
+                continue  # a live writer
+            except (ConnectionRefusedError, FileNotFoundError):
+                shutil.rmtree(directory, ignore_errors=True)
+            finally:
+                probe.close()
+        except OSError:
+            continue  # not ours, or gone meanwhile
+
+
 def start(timeout: float = 60) -> Writer | None:
     """Start a writer for this process's database and export its socket in ``SOCKET_ENV``
     for the processes forked later (the workers); None when the database needs none."""
-    directory = tempfile.mkdtemp(prefix="terakoya-writer-")
+    _remove_stale(older_than=timeout)
+    directory = tempfile.mkdtemp(prefix=_PREFIX)
     address = os.path.join(directory, "socket")
     process = subprocess.Popen(  # noqa: S603 — our own module, this interpreter
         [sys.executable, "-m", "terakoya.core.sqlite.writer", address, str(os.getpid())]

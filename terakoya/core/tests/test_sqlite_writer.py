@@ -9,9 +9,11 @@ import os
 import pickle
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -224,3 +226,32 @@ def _ends(pid: int, *, within: float) -> bool:
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
     return False
+
+
+def test_starting_removes_the_socket_directories_of_dead_writers_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / "terakoya-writer-dead"
+    dead.mkdir()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(dead / "socket"))
+    listener.close()  # the socket file stays; nobody listens on it
+    alive = tmp_path / "terakoya-writer-alive"
+    alive.mkdir()
+    serving = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    serving.bind(str(alive / "socket"))
+    serving.listen()
+    young = tmp_path / "terakoya-writer-young"  # a writer still starting: no socket yet
+    young.mkdir()
+    other = tmp_path / "unrelated"
+    other.mkdir()
+    old = time.time() - 3600
+    for directory in (dead, alive, other):
+        os.utime(directory, (old, old))
+    try:
+        writer._remove_stale(older_than=60)
+    finally:
+        serving.close()
+    assert not dead.exists()
+    assert alive.exists()
+    assert young.exists()
+    assert other.exists()
