@@ -68,14 +68,12 @@ def http_rate(
     return clients * batches_per_client * batch / elapsed
 
 
-def raw_rate(
-    school: Any, learners: list[str], key: str, batch: int, total: int, *, writer: bool = True
-) -> float:
+def raw_rate(school: Any, learners: list[str], key: str, batch: int, total: int) -> float:
     """Insert the rows the pipeline would write, with executemany, ``batch`` per transaction:
     the same statement rows (learner and client set, as the pipeline sets them) and the same
-    index rows, shaped by the pipeline's own functions. With ``writer``, on a connection with
-    the SQLite writer process's settings (its page cache; WAL checkpoints left to the
-    server's checkpoint thread, as the writer leaves them)."""
+    index rows, shaped by the pipeline's own functions, on a connection with the SQLite writer
+    process's settings (``writer.PRAGMAS``): ceiling and pipeline write under the same
+    SQLite settings."""
     from django.db import connection, transaction
 
     from terakoya.core.sqlite.writer import configure
@@ -128,8 +126,7 @@ def raw_rate(
                 activities.append((next_activity, sid, ident, main))
                 next_activity += 1
         chunks.append((statements, agents, activities))
-    if writer:
-        configure(connection)  # the writer process's connection settings
+    configure(connection)
     begin = time.perf_counter()
     count = 0
     for statements, agents, activities in chunks:
