@@ -201,13 +201,17 @@ def _receive(listener: Listener, requests: queue.SimpleQueue[tuple[Connection, b
         channel.close()
 
 
-def serve(address: str, *, group_max: int = GROUP_MAX) -> None:
-    """Accept calls on ``address`` and run them, forever (the writer process's main loop)."""
+def listen(address: str) -> Listener:
+    """The writer's socket, readable and writable by this user only."""
     previous = os.umask(0o077)
     try:
-        listener = Listener(address, family="AF_UNIX")
+        return Listener(address, family="AF_UNIX", backlog=128)
     finally:
         os.umask(previous)
+
+
+def serve(listener: Listener, *, group_max: int = GROUP_MAX) -> None:
+    """Accept calls on ``listener`` and run them, forever (the writer process's main loop)."""
     requests: queue.SimpleQueue[tuple[Connection, bytes]] = queue.SimpleQueue()
     threading.Thread(target=_receive, args=(listener, requests), daemon=True).start()
     while True:
@@ -279,10 +283,13 @@ def main(argv: list[str]) -> int:
     global _after  # this process is the writer
     _after = []
     connection_created.connect(_connection_created)
+    # Listening first lets the master fork its workers now; calls wait in the socket's
+    # backlog until the warm-up below is done.
+    listener = listen(address)
     from terakoya.core.warmup import warm_up
 
     warm_up()  # imports every app's services, and with them their writer tasks
-    serve(address)
+    serve(listener)
     return 0
 
 
