@@ -11,6 +11,8 @@ one seal.
 committing thread, as before) or ``"auto"`` (the default): background, except on an in-memory
 SQLite database — the test suite's, shared between threads through SQLite's shared cache,
 where a second writer fails at once ("database table is locked") instead of waiting.
+In the embedded default's SQLite writer process (decision 0106) no thread is started: the
+writer seals after it has replied to the group whose commit made a head due.
 Nothing is lost when a process dies before its sealer ran: unsealed entries stay in the log,
 hashed, and the next due seal, any process's, or ``manage.py audit_seal`` seals them. At
 interpreter exit the sealer finishes the work it was woken for (a management command's
@@ -56,7 +58,7 @@ class Sealer:
     def request(self) -> None:
         """Ask for a seal check soon; returns at once."""
         if writer.serving():
-            # The SQLite writer process seals between groups, in its own thread.
+            # In the SQLite writer process: sealed by the writer once it has replied.
             writer.after_reply(self._seal_in_writer)
             return
         with self._lock:

@@ -100,13 +100,15 @@ def run(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
 
 
 def _call(address: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    # Pickled before connecting: the writer's accepting thread reads each call as it comes.
+    data = pickle.dumps((name, args, kwargs), pickle.HIGHEST_PROTOCOL)
     try:
         channel = Client(address, family="AF_UNIX")
     except OSError as exc:
         raise WriterUnavailable(str(exc)) from exc
     with channel:
         try:
-            channel.send_bytes(pickle.dumps((name, args, kwargs), pickle.HIGHEST_PROTOCOL))
+            channel.send_bytes(data)
             ok, value = pickle.loads(channel.recv_bytes())  # noqa: S301 — our own writer's reply
         except (EOFError, OSError) as exc:
             raise WriterUnavailable(str(exc)) from exc
