@@ -93,10 +93,23 @@ def run(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     if address and not connection.in_atomic_block:
         try:
             return _call(address, name, args, kwargs)  # type: ignore[no-any-return]
-        except WriterUnavailable:
-            log.warning("the writer process is unavailable; writing in this process")
+        except WriterUnavailable as exc:
+            _warn_unavailable(exc)
     with transaction.atomic():
         return fn(*args, **kwargs)
+
+
+_warned_at = -1e9
+
+
+def _warn_unavailable(exc: WriterUnavailable) -> None:
+    """Log a dead or unreachable writer once a minute per process, not once per batch: until
+    the server restarts, the workers write as they did before decision 0106."""
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at >= 60:
+        _warned_at = now
+        log.warning("the SQLite writer process is unavailable (%s); writing in this process", exc)
 
 
 def _call(address: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

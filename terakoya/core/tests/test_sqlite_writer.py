@@ -121,17 +121,20 @@ def test_work_asked_for_after_reply_runs_once(served, tmp_path):
     assert "after-1" in _probe_values(database)
 
 
-def test_without_a_writer_the_call_runs_here_in_a_transaction(db, monkeypatch):
+def test_without_a_writer_the_call_runs_here_in_a_transaction(transactional_db, monkeypatch):
     monkeypatch.delenv(writer.SOCKET_ENV, raising=False)
     pid, in_transaction = writer.run(probe_insert, "local-1")
     assert pid == os.getpid()
     assert in_transaction
 
 
-def test_an_unreachable_writer_means_the_call_runs_here(db, monkeypatch, tmp_path):
+def test_an_unreachable_writer_means_the_call_runs_here(transactional_db, monkeypatch, tmp_path):
+    """Outside any transaction (a transactional test), so the writer is really asked first."""
     monkeypatch.setenv(writer.SOCKET_ENV, str(tmp_path / "no-such-socket"))
-    pid, _ = writer.run(probe_insert, "local-2")
+    assert not connection.in_atomic_block
+    pid, in_transaction = writer.run(probe_insert, "local-2")
     assert pid == os.getpid()
+    assert in_transaction
 
 
 def test_inside_a_transaction_the_call_joins_it_here(served, db):
@@ -255,3 +258,15 @@ def test_starting_removes_the_socket_directories_of_dead_writers_only(tmp_path, 
     assert alive.exists()
     assert young.exists()
     assert other.exists()
+
+
+def test_an_unavailable_writer_is_logged_once_a_minute(
+    transactional_db, monkeypatch, tmp_path, caplog
+):
+    monkeypatch.setenv(writer.SOCKET_ENV, str(tmp_path / "no-such-socket"))
+    monkeypatch.setattr(writer, "_warned_at", -1e9)
+    with caplog.at_level("WARNING", logger=writer.__name__):
+        for value in ("log-1", "log-2", "log-3"):
+            writer.run(probe_insert, value)
+    assert [r.message for r in caplog.records].count(caplog.records[0].message) == 1
+    assert "unavailable" in caplog.records[0].message
