@@ -104,6 +104,11 @@ CHECKS = """
     if (!shown(el) || el.closest('[lang="ja"]')) continue;
     out.chrome.push(el.innerText.trim());
   }
+  const nav = document.querySelector('.topnav'), brand = document.querySelector('.brand');
+  const box = nav.getBoundingClientRect();
+  out.menu = {left: box.left, top: box.top, brandBottom: brand.getBoundingClientRect().bottom,
+    outside: [...nav.querySelectorAll('a')].filter(a => shown(a)
+      && a.getBoundingClientRect().right > window.innerWidth + 1).map(a => a.innerText.trim())};
   return out;
 }
 """
@@ -255,6 +260,13 @@ def _check(
         problems.append(f"{where}: <html lang={found['lang']!r}>")
     if viewport == "phone" and found["width"] > PHONE["width"] + 1:
         problems.append(f"{where}: page is {found['width']}px wide")
+    menu = found["menu"]
+    if viewport == "tablet" and (menu["left"] > 40 or menu["top"] < menu["brandBottom"] - 1):
+        # On a tablet the menu has a full-width row of its own under the brand (a teacher's
+        # 11 entries squeezed between the brand and the sign-out took three narrow rows).
+        problems.append(f"{where}: menu not on its own row ({menu})")
+    if viewport == "tablet" and menu["outside"]:
+        problems.append(f"{where}: menu entries outside the screen {menu['outside']}")
     for kind in ("small", "unlabelled", "unnamed"):
         for entry in found[kind]:
             problems.append(f"{where}: {kind} {entry}")
