@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client
 
@@ -256,6 +257,25 @@ def browser() -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+
+
+def signed_in_context(browser: Any, live_server: Any, person: Person, **options: Any) -> Any:
+    """A browser context (Playwright ``new_context`` options, e.g. ``viewport``) whose
+    session cookie signs ``person`` in on the live server."""
+    client = Client()
+    assert person.user is not None
+    client.force_login(person.user)
+    context = browser.new_context(base_url=live_server.url, **options)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -6,12 +6,19 @@ Secrets are stored only as hashes: picture sequences as the account's argon2 pas
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+import uuid
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
 
 from terakoya.accounts.codes import new_class_code, token_digest
 from terakoya.accounts.models import ClassSignIn, SignInCard
@@ -117,3 +124,52 @@ def username_for(person: Person) -> str | None:
         if person.user_id
         else None
     )
+
+
+# --- sign-in lockout (django-axes: AXES_FAILURE_LIMIT failures lock an account for
+# AXES_COOLOFF_TIME hours) ---------------------------------------------------------------------
+
+
+def signin_locks(*, people: list[Person]) -> dict[int, dt.datetime]:
+    """When the sign-in lock of each locked person ends, by person pk (the others are absent).
+
+    Read as django-axes decides with lockout by username: an account is locked while its
+    attempt records newer than the cool-off time add up to ``AXES_FAILURE_LIMIT`` failures.
+    """
+    usernames = dict(
+        get_user_model()
+        .objects.filter(pk__in=[p.user_id for p in people if p.user_id])
+        .values_list("username", "pk")
+    )
+    by_user = {p.user_id: p.pk for p in people if p.user_id}
+    cooloff = dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+    locked = (
+        AccessAttempt.objects.filter(
+            username__in=list(usernames), attempt_time__gte=timezone.now() - cooloff
+        )
+        .order_by()
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    return {by_user[usernames[row["username"]]]: row["last"] + cooloff for row in locked}
+
+
+@transaction.atomic
+def signin_unlock(*, person: Person, school_uuid: uuid.UUID, actor: AuditActor) -> bool:
+    """Lift a person's sign-in lock now (a teacher, when a child mistyped their pictures);
+    audited whether or not a lock was found. True when one was lifted."""
+    username = username_for(person)
+    if username is None:
+        raise ValueError("the person has no sign-in account")
+    lifted = bool(axes_reset(username=username) > 0)
+    audit_record(
+        actor=actor,
+        action="signin.unlock",
+        outcome=AuditOutcome.CHANGED if lifted else AuditOutcome.ALLOWED,
+        target_type="roster.person",
+        target_uuid=person.uuid,
+        subject_uuid=person.uuid,
+        school_uuid=school_uuid,
+    )
+    return lifted

@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,7 +23,7 @@ from terakoya.accounts.access import (
 )
 from terakoya.accounts.forms import CardTokenForm, ClassCodeForm, SignInForm
 from terakoya.accounts.pictures import BY_KEY, PICTURES, SEQUENCE_LENGTH, sequence_password
-from terakoya.privacy.gate import access_class_by_uuid, scope_class_learners
+from terakoya.privacy.gate import NotFound, access_class_by_uuid, scope_class_learners
 from terakoya.privacy.purposes import Purpose
 from terakoya.roster.access import can_manage_class_sign_in
 from terakoya.web.auth import actor_required, request_actor
@@ -149,6 +150,19 @@ def class_sign_in_admin(request: HttpRequest, class_uuid: uuid.UUID) -> HttpResp
             return render(
                 request, "accounts/cards_print.html", {"school_class": school_class, "cards": cards}
             )
+        if action == "unlock":
+            wanted = request.POST.get("learner", "")
+            person = next((p for p in people if str(p.uuid) == wanted), None)
+            if person is None or person.user_id is None:
+                raise NotFound()  # not a learner of this class: as if it did not exist
+            services.signin_unlock(
+                person=person, school_uuid=school_class.school.uuid, actor=audit_actor
+            )
+            messages.success(
+                request,
+                _("%(name)sさんのサインインの制限を解除しました。") % {"name": person.full_name},
+            )
+            return redirect("accounts:class_sign_in_admin", class_uuid=class_uuid)
         if action == "pictures":
             selected = {str(u) for u in request.POST.getlist("learner")}
             shown = []
@@ -163,8 +177,14 @@ def class_sign_in_admin(request: HttpRequest, class_uuid: uuid.UUID) -> HttpResp
                 {"school_class": school_class, "rows": shown},
             )
     sign_in = services.class_sign_in_get_or_create(school_class=school_class)
+    locks = services.signin_locks(people=people)
+    locked = [
+        (enrolment, person, timezone.localtime(locks[person.pk]))
+        for enrolment, person in learners
+        if person.pk in locks
+    ]
     return render(
         request,
         "accounts/class_sign_in_admin.html",
-        {"school_class": school_class, "sign_in": sign_in, "learners": learners},
+        {"school_class": school_class, "sign_in": sign_in, "learners": learners, "locked": locked},
     )

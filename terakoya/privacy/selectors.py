@@ -113,6 +113,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     ),
     "signin.card.issue": ("サインインのカードを発行しました", "issued a sign-in card"),
     "signin.picture.set": ("サインインの絵を設定しました", "set the sign-in pictures"),
+    "signin.unlock": ("サインインの制限を解除しました", "lifted a sign-in pause"),
     "signin.credential.issue": ("サインインの情報を発行しました", "issued sign-in details"),
 }
 # An action no label names yet is still shown in words (by its last part), never as a code.

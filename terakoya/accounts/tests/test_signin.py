@@ -9,6 +9,7 @@ from django.test import Client
 
 from terakoya.accounts import services
 from terakoya.accounts.pictures import sequence_password
+from terakoya.accounts.tests.support import lock_by_pictures
 from terakoya.privacy.audit import SYSTEM
 from terakoya.testing import PASSWORD, assert_same_not_found
 
@@ -87,12 +88,8 @@ def test_a_wrong_class_code_and_a_learner_of_another_class_are_not_found(world):
 
 
 def test_a_picture_password_also_locks_after_five_failures(world):
-    services.picture_password_set(person=world.learner, keys=["cat", "star", "moon"], actor=SYSTEM)
-    code = services.class_sign_in_get_or_create(school_class=world.homeroom).code
-    url = f"/accounts/class/{code}/{world.learner.uuid}/"
+    url = lock_by_pictures(world)
     client = Client()
-    for _ in range(5):
-        client.post(url, {"pictures": "dog,dog,dog"})
     response = client.post(url, {"pictures": "cat,star,moon"})
     assert response.status_code in {403, 429}
     assert "_auth_user_id" not in client.session
@@ -144,3 +141,52 @@ def test_picture_passwords_are_stored_as_argon2_in_production_settings(world, se
     world.learner.user.refresh_from_db()
     assert world.learner.user.password.startswith("argon2$argon2id$")
     assert world.learner.user.check_password(sequence_password(["apple", "apple", "fish"]))
+
+
+def test_the_teacher_sees_a_locked_learner_and_lifts_the_lock_audited(world):
+    from terakoya.privacy.models import AuditEntry
+
+    url = lock_by_pictures(world)
+    assert services.signin_locks(people=[world.learner, world.classmate]).keys() == {
+        world.learner.pk
+    }
+    teacher = world.client_for(world.homeroom_teacher)
+    page = f"/accounts/classes/{world.homeroom.uuid}/sign-in/"
+    shown = teacher.get(page)
+    assert 'data-testid="locked-learners"' in shown.text
+    assert "山田 花子" in shown.text.split('data-testid="locked-learners"')[1].split("</table>")[0]
+    lifted = teacher.post(page, {"action": "unlock", "learner": str(world.learner.uuid)})
+    assert lifted.status_code == 302
+    after = teacher.get(page)
+    assert "サインインの制限を解除しました" in after.text
+    assert 'data-testid="locked-learners"' not in after.text
+    child = Client()
+    assert child.post(url, {"pictures": "cat,star,moon"}).status_code == 302
+    assert child.session["_auth_user_id"] == str(world.learner.user_id)
+    entry = AuditEntry.objects.get(action="signin.unlock")
+    assert entry.subject_uuid == world.learner.uuid
+    assert entry.actor_uuid == world.homeroom_teacher.uuid
+    assert entry.outcome == "changed"
+    from terakoya.privacy.selectors import action_label
+
+    # what the guardian reads in the access log
+    assert action_label("signin.unlock") == "サインインの制限を解除しました"
+
+
+def test_lifting_the_lock_of_a_learner_outside_the_class_is_not_found(world):
+    teacher = world.client_for(world.homeroom_teacher)
+    page = f"/accounts/classes/{world.homeroom.uuid}/sign-in/"
+    outside = teacher.post(page, {"action": "unlock", "learner": str(world.other_learner.uuid)})
+    missing = teacher.post(
+        page, {"action": "unlock", "learner": "00000000-0000-4000-8000-000000000000"}
+    )
+    assert_same_not_found(outside, missing)
+
+
+def test_a_stranger_cannot_lift_a_lock(world):
+    lock_by_pictures(world)
+    stranger = world.client_for(world.stranger)
+    page = f"/accounts/classes/{world.homeroom.uuid}/sign-in/"
+    refused = stranger.post(page, {"action": "unlock", "learner": str(world.learner.uuid)})
+    assert refused.status_code == 404
+    assert services.signin_locks(people=[world.learner]).keys() == {world.learner.pk}

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from terakoya.records.models import LrsClient
+from terakoya.testing import TABLET, signed_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,19 +19,8 @@ SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 def test_the_admin_issues_and_revokes_a_client_in_the_browser(world, live_server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    session = Client()
-    session.force_login(world.school_admin.user)
-    context = browser.new_context(
-        viewport={"width": 1024, "height": 768}, locale="ja-JP", base_url=live_server.url
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": session.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
+    context = signed_in_context(
+        browser, live_server, world.school_admin, viewport=TABLET, locale="ja-JP"
     )
     page = context.new_page()
     page.goto("/")
