@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from terakoya.attendance import selectors, services
 from terakoya.attendance.models import AttendanceAlert
 from terakoya.attendance.services import Mark
 from terakoya.core import clock
 from terakoya.privacy.gate import Actor
+from terakoya.testing import signed_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,21 +27,9 @@ SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 def _signed_in(browser, live_server, person, viewport):
     """A browser context carrying the person's session (sign-in pages are not under test)."""
-    client = Client()
-    client.force_login(person.user)
-    context = browser.new_context(
-        viewport=viewport, locale="ja-JP", base_url=live_server.url, timezone_id="Asia/Tokyo"
+    return signed_in_context(
+        browser, live_server, person, viewport=viewport, locale="ja-JP", timezone_id="Asia/Tokyo"
     )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
 
 
 def test_notice_morning_view_register_and_alert_in_the_browser(world, live_server, browser):

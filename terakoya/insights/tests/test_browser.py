@@ -9,23 +9,13 @@ import pytest
 
 from terakoya.insights import bkt, services
 from terakoya.privacy.audit import SYSTEM
-from terakoya.testing import TABLET, screenshot
+from terakoya.testing import TABLET, screenshot, signed_in_context
 
 pytestmark = pytest.mark.browser
 
 
 def _signed_in_page(browser, live_server, world, person):
-    client = world.client_for(person)
-    context = browser.new_context(viewport=TABLET, locale="ja-JP")
-    context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    context = signed_in_context(browser, live_server, person, viewport=TABLET, locale="ja-JP")
     return context, context.new_page()
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from terakoya.insights.tests.dashboards_support import fill_class
 from terakoya.insights.tests.test_dashboards_school import _class
-from terakoya.testing import TABLET, TABLET_PORTRAIT, screenshot
+from terakoya.testing import TABLET, TABLET_PORTRAIT, screenshot, signed_in_context
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +24,7 @@ def seeded(transactional_db, world):
 
 
 def _page(browser, live_server, world, person, viewport):
-    client = world.client_for(person)
-    context = browser.new_context(viewport=viewport, locale="ja-JP")
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    context = signed_in_context(browser, live_server, person, viewport=viewport, locale="ja-JP")
     return context, context.new_page()
 
 

@@ -4,27 +4,16 @@ one click, and reads who looked at the child's data (screenshots in var/screensh
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 
 from terakoya.privacy.gate import Actor, access_learner_by_uuid
 from terakoya.privacy.purposes import Purpose
-from terakoya.testing import PHONE, TABLET, screenshot
+from terakoya.testing import PHONE, TABLET, screenshot, signed_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _page_for(browser, live_server, world, person, viewport):
-    client = world.client_for(person)
-    context = browser.new_context(viewport=viewport, locale="ja-JP")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    context = signed_in_context(browser, live_server, person, viewport=viewport, locale="ja-JP")
     return context, context.new_page()
 
 

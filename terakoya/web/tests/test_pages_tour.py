@@ -28,11 +28,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from terakoya.accounts import services as accounts
 from terakoya.privacy.audit import SYSTEM
-from terakoya.testing import PHONE, TABLET, World, screenshot
+from terakoya.testing import PHONE, TABLET, World, screenshot, signed_in_context
 from terakoya.web.nav import items_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -198,19 +197,7 @@ def _pages_for(role: str, world: World) -> list[tuple[str, str]]:
 
 
 def _cookie_context(browser: Any, live_server: Any, person: Any) -> Any:
-    client = Client()
-    client.force_login(person.user)
-    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Tokyo")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
+    return signed_in_context(browser, live_server, person, timezone_id="Asia/Tokyo")
 
 
 def _first_grader_context(browser: Any, live_server: Any, world: World) -> Any:
