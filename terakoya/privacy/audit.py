@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from terakoya.core import clock
+from terakoya.core.sql import insert_returning
 from terakoya.privacy.models import AuditEntry, AuditOutcome
 
 #: Fields that enter the leaf hash, in this order. Changing this list breaks verification of
@@ -199,34 +200,23 @@ def audit_record_many(entries: list[dict[str, Any]]) -> None:
 
 
 def _insert_rows(rows: list[list[Any]]) -> list[int]:
-    """Multi-row INSERT … RETURNING id (SQLite ≥ 3.35, PostgreSQL); the same parameters
-    ``bulk_create`` would send, converted once per column instead of once per value."""
+    """Insert prepared rows (:func:`terakoya.core.sql.insert_returning`); their ids. The same
+    parameters ``bulk_create`` would send, converted once per column instead of once per
+    value."""
     ops = connection.ops
-    table = ops.quote_name(AuditEntry._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in _COLUMNS)  # no field has a db_column
     native_uuid = connection.features.has_native_uuid_field
-    row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    ids: list[int] = []
-    for start in range(0, len(rows), 100):
-        chunk = rows[start : start + 100]
-        params: list[Any] = []
-        for row in chunk:
-            for name, value in zip(_COLUMNS, row, strict=True):
-                if name == "at":
-                    params.append(ops.adapt_datetimefield_value(value))
-                elif name in _UUID_COLUMNS and value is not None and not native_uuid:
-                    params.append(value.hex)
-                else:
-                    params.append(value)
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 — names from model meta
-            + ", ".join([row_sql] * len(chunk))
-            + " RETURNING id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids.extend(found[0] for found in cursor.fetchall())
-    return ids
+
+    def convert(name: str, value: Any) -> Any:
+        if name == "at":
+            return ops.adapt_datetimefield_value(value)
+        if name in _UUID_COLUMNS and value is not None and not native_uuid:
+            return value.hex
+        return value
+
+    params = [[convert(n, v) for n, v in zip(_COLUMNS, row, strict=True)] for row in rows]
+    # no field has a db_column: the names are the columns
+    found = insert_returning(AuditEntry._meta.db_table, _COLUMNS, params, returning=("id",))
+    return [row[0] for row in found]
 
 
 def _seal_if_due() -> None:

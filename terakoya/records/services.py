@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q, QuerySet
 
 from terakoya.core import clock
+from terakoya.core.sql import insert_returning
 from terakoya.core.sqlite import writer
 from terakoya.privacy.audit import (
     SYSTEM,
@@ -715,35 +716,30 @@ def _column_converters() -> list[Callable[[Any], Any]]:
 
 
 def _insert_statements(rows: list[dict[str, Any]]) -> None:
-    """Multi-row INSERT … RETURNING id (SQLite ≥ 3.35, PostgreSQL), setting each row's "pk";
-    raises :class:`_AlreadyStored` when a statement id of the school is already stored.
+    """Insert the statement rows (:func:`terakoya.core.sql.insert_returning`), setting each
+    row's "pk"; raises :class:`_AlreadyStored` when a statement id of the school is already
+    stored (that row is skipped by ``ON CONFLICT … DO NOTHING``; the caller's transaction is
+    then rolled back).
 
     Same SQL as ``bulk_create`` without a model instance per statement and its per-value
     machinery, which cost more than the insert itself at 100 statements per request
     (bench/lrs_ingest.py, decision 0104).
     """
-    table = connection.ops.quote_name(Statement._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column, _ in _STATEMENT_FIELDS)
-    row_sql = "(" + ", ".join(["%s"] * len(_STATEMENT_FIELDS)) + ")"
     plan = list(zip([f.attname for _, f in _STATEMENT_FIELDS], _column_converters(), strict=True))
     school_column = connection.ops.quote_name(Statement._meta.get_field("school").column)
+    found = insert_returning(
+        Statement._meta.db_table,
+        [column for column, _ in _STATEMENT_FIELDS],
+        [[convert(row[attname]) for attname, convert in plan] for row in rows],
+        returning=("id", "statement_id"),
+        on_conflict=f"ON CONFLICT ({school_column}, statement_id) DO NOTHING",
+    )
+    if len(found) != len(rows):
+        raise _AlreadyStored
     native_uuid = connection.features.has_native_uuid_field
-    for start in range(0, len(rows), 100):
-        chunk = rows[start : start + 100]
-        params = [convert(row[attname]) for row in chunk for attname, convert in plan]
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 — table names from model meta
-            + ", ".join([row_sql] * len(chunk))
-            + f" ON CONFLICT ({school_column}, statement_id) DO NOTHING RETURNING id, statement_id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-        if len(found) != len(chunk):
-            raise _AlreadyStored
-        by_id = {value if native_uuid else uuid.UUID(str(value)): pk for pk, value in found}
-        for row in chunk:
-            row["pk"] = by_id[row["statement_id"]]
+    by_id = {value if native_uuid else uuid.UUID(str(value)): pk for pk, value in found}
+    for row in rows:
+        row["pk"] = by_id[row["statement_id"]]
 
 
 def _inherit_ref_terms(
