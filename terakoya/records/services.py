@@ -435,7 +435,6 @@ def _prepare(
 class _Shaped:
     """A batch turned into rows, before its write transaction (``stored`` not yet known)."""
 
-    ids: list[uuid.UUID]
     #: The statements without a timestamp, by row: their timestamp is the stored time, so
     #: they are serialised in the transaction. The others travel as ``heads`` only (to the
     #: writer process, decision 0106).
@@ -463,7 +462,7 @@ def _shape(
 ) -> _Shaped:
     """Everything about a batch that does not need the database: normalised statements,
     statement and index rows, the activity definitions and the audit entries (hashed)."""
-    shaped = _Shaped(ids, {}, [], [], [], set(), {}, {}, PreparedEntries([]))
+    shaped = _Shaped({}, [], [], [], set(), {}, {}, PreparedEntries([]))
     per_learner: dict[int, tuple[Person, int]] = {}
     unlinked = 0
     for statement, statement_id in zip(statements, ids, strict=True):
