@@ -59,7 +59,7 @@ class Sealer:
         """Ask for a seal check soon; returns at once."""
         if writer.serving():
             # In the SQLite writer process: sealed by the writer once it has replied.
-            writer.after_reply(self._seal_in_writer)
+            writer.after_reply(self._seal)
             return
         with self._lock:
             if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
@@ -75,22 +75,20 @@ class Sealer:
         """Wait until every requested check has run; False on timeout."""
         return self._idle.wait(timeout)
 
-    def _seal_in_writer(self) -> None:
+    def _seal(self) -> None:
+        """Seal if due, counting the heads signed (in the thread, or in the SQLite writer)."""
         from terakoya.privacy.tree import seal_if_due
 
         if seal_if_due() is not None:
             self.seals += 1
 
     def _run(self) -> None:
-        from terakoya.privacy.tree import seal_if_due
-
         while True:
             self._wake.wait()
             with self._lock:
                 self._wake.clear()
             try:
-                if seal_if_due() is not None:
-                    self.seals += 1
+                self._seal()
             except Exception:
                 # The entries stay unsealed and hashed; the next due commit or
                 # `manage.py audit_seal` seals them. Never let the thread die.

@@ -426,7 +426,7 @@ def test_in_the_sqlite_writer_process_a_due_seal_runs_after_the_reply(settings, 
     before = SEALER.seals
     with transaction.atomic():
         _record(8)
-    assert writer._after == [SEALER._seal_in_writer]
+    assert writer._after == [SEALER._seal]
     assert not AuditTreeHead.objects.exists()  # not yet: the callers are answered first
     writer._run_after()
     assert writer._after == []
